@@ -1,0 +1,49 @@
+// swift-tools-version: 6.2
+import PackageDescription
+
+let package = Package(
+    name: "swirl",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "swirl", targets: ["swirl"])
+    ],
+    dependencies: [
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
+    ],
+    targets: [
+        .target(name: "SwirlSpec", dependencies: [.product(name: "Yams", package: "Yams")]),
+        .target(name: "SwirlExpr", dependencies: []),
+        .target(
+            name: "SwirlEngine",
+            dependencies: [
+                "SwirlSpec", "SwirlExpr",
+                .product(name: "DequeModule", package: "swift-collections"),
+            ]),
+        .target(
+            name: "SwirlStore",
+            dependencies: ["SwirlSpec", "SwirlEngine", .product(name: "GRDB", package: "GRDB.swift")]),
+        .target(name: "SwirlExecutor", dependencies: ["SwirlSpec", "SwirlEngine"]),
+        .target(
+            name: "SwirlController",
+            dependencies: [
+                "SwirlSpec", "SwirlEngine", "SwirlStore", "SwirlExecutor",
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+        .executableTarget(
+            name: "swirl",
+            dependencies: [
+                "SwirlSpec", "SwirlExpr", "SwirlEngine", "SwirlStore", "SwirlExecutor", "SwirlController",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Yams", package: "Yams"),
+            ]),
+        .testTarget(name: "SwirlSpecTests", dependencies: ["SwirlSpec"], resources: []),
+        .testTarget(name: "SwirlExprTests", dependencies: ["SwirlExpr"]),
+        .testTarget(name: "SwirlEngineTests", dependencies: ["SwirlEngine", "SwirlSpec"]),
+        .testTarget(name: "SwirlStoreTests", dependencies: ["SwirlStore", "SwirlEngine", "SwirlSpec"]),
+        .testTarget(name: "SwirlEndToEndTests", dependencies: []),
+    ]
+)

@@ -1,0 +1,89 @@
+import Foundation
+import SwirlSpec
+
+/// Argo's node phases.
+public enum NodePhase: String, Codable, Sendable, Hashable {
+    case pending = "Pending"
+    case running = "Running"
+    case succeeded = "Succeeded"
+    case skipped = "Skipped"
+    case failed = "Failed"
+    case error = "Error"
+    case omitted = "Omitted"
+
+    /// True once the node will not change any more.
+    public var isCompleted: Bool {
+        switch self {
+        case .succeeded, .skipped, .failed, .error, .omitted: return true
+        case .pending, .running: return false
+        }
+    }
+
+    /// True for Failed and Error.
+    public var isFailure: Bool { self == .failed || self == .error }
+}
+
+/// Argo's node types.
+public enum NodeType: String, Codable, Sendable, Hashable {
+    case pod = "Pod"
+    case container = "Container"
+    case steps = "Steps"
+    case stepGroup = "StepGroup"
+    case dag = "DAG"
+    case taskGroup = "TaskGroup"
+    case retry = "Retry"
+    case skipped = "Skipped"
+    case suspend = "Suspend"
+    case http = "HTTP"
+    case plugin = "Plugin"
+}
+
+/// One node of a workflow's status, in Argo's JSON shape (`status.nodes[id]`).
+public struct NodeStatus: Codable, Sendable, Hashable {
+    public var id: String
+    public var name: String
+    public var displayName: String
+    public var type: NodeType
+    public var templateName: String?
+    public var templateRef: TemplateRef?
+    public var templateScope: String?
+    public var phase: NodePhase
+    public var boundaryID: String?
+    public var message: String?
+    public var startedAt: Date?
+    public var finishedAt: Date?
+    public var progress: String?
+    public var podIP: String?
+    public var daemoned: Bool?
+    public var inputs: Inputs?
+    public var outputs: Outputs?
+    public var children: [String]?
+    public var outboundNodes: [String]?
+    public var hostNodeName: String?
+    /// The pod that ran this node (Pod nodes only; Argo derives it, Swirl stores it for `get` and `logs`).
+    public var podName: String?
+
+    public init(id: String, name: String, displayName: String, type: NodeType, phase: NodePhase = .pending) {
+        self.id = id
+        self.name = name
+        self.displayName = displayName
+        self.type = type
+        self.phase = phase
+    }
+
+    /// True when dependents may go on: completed, or skipped/omitted.
+    public var isFulfilled: Bool { phase.isCompleted }
+}
+
+/// The workflow's phase (Argo: "" Unknown, Pending, Running, Succeeded, Failed, Error).
+public enum WorkflowPhase: String, Codable, Sendable, Hashable {
+    case unknown = ""
+    case pending = "Pending"
+    case running = "Running"
+    case succeeded = "Succeeded"
+    case failed = "Failed"
+    case error = "Error"
+
+    /// True once the workflow is finished.
+    public var isCompleted: Bool { self == .succeeded || self == .failed || self == .error }
+}

@@ -1,0 +1,81 @@
+import Foundation
+import SwirlSpec
+
+/// Everything an executor needs to run one pod: the engine fully resolves it, so executors never read templates.
+public struct PodRequest: Codable, Sendable, Hashable {
+    /// Workflow name and uid, for directories and logs.
+    public var workflowName: String
+    public var workflowUID: String
+    /// The node this pod runs for.
+    public var nodeID: String
+    /// Deterministic pod name (Argo's v2 pod name); starting the same pod twice starts it once.
+    public var podName: String
+    /// The main container with every `{{…}}` already substituted.
+    public var image: String?
+    /// The final argv: `command` + `args` combined as Kubernetes combines them with the image
+    /// (empty when the template relies on the image's entrypoint).
+    public var argv: [String]
+    public var env: [String: String]
+    public var workingDir: String?
+    public var volumeMounts: [VolumeMount]
+    /// Volumes visible to this pod: workflow-level ones and the template's own.
+    public var workflowVolumes: [Volume]
+    public var templateVolumes: [Volume]
+    /// For script templates: the source to write to a file whose path is appended to `argv`.
+    public var scriptSource: String?
+    /// Output parameters read from files after the step ends: name → path in the step's view.
+    public var outputParameterPaths: [String: String]
+    /// Seconds after which the pod is killed (template `activeDeadlineSeconds` / `timeout`), if any.
+    public var deadlineSeconds: Double?
+
+    public init(
+        workflowName: String, workflowUID: String, nodeID: String, podName: String, image: String?,
+        argv: [String], env: [String: String] = [:], workingDir: String? = nil, volumeMounts: [VolumeMount] = [],
+        workflowVolumes: [Volume] = [], templateVolumes: [Volume] = [], scriptSource: String? = nil,
+        outputParameterPaths: [String: String] = [:], deadlineSeconds: Double? = nil
+    ) {
+        self.workflowName = workflowName
+        self.workflowUID = workflowUID
+        self.nodeID = nodeID
+        self.podName = podName
+        self.image = image
+        self.argv = argv
+        self.env = env
+        self.workingDir = workingDir
+        self.volumeMounts = volumeMounts
+        self.workflowVolumes = workflowVolumes
+        self.templateVolumes = templateVolumes
+        self.scriptSource = scriptSource
+        self.outputParameterPaths = outputParameterPaths
+        self.deadlineSeconds = deadlineSeconds
+    }
+}
+
+/// What a finished pod left behind, as the supervisor writes it (`result.json`) and the executor reports it.
+public struct PodResult: Codable, Sendable, Hashable {
+    /// The main process's exit code; nil when it never ran (sandbox or spawn failure).
+    public var exitCode: Int32?
+    /// Set when the step could not be run at all (the node becomes Error) or was killed.
+    public var error: String?
+    /// Output parameter values read from `outputParameterPaths`; a missing file is absent here.
+    public var outputParameters: [String: String]
+    /// Output parameters whose file could not be read, with the reason.
+    public var missingOutputs: [String: String]
+    /// The step's stdout, trimmed of one trailing newline (Argo's `outputs.result`), capped in size.
+    public var stdout: String?
+    public var startedAt: Date?
+    public var finishedAt: Date?
+
+    public init(
+        exitCode: Int32?, error: String? = nil, outputParameters: [String: String] = [:],
+        missingOutputs: [String: String] = [:], stdout: String? = nil, startedAt: Date? = nil, finishedAt: Date? = nil
+    ) {
+        self.exitCode = exitCode
+        self.error = error
+        self.outputParameters = outputParameters
+        self.missingOutputs = missingOutputs
+        self.stdout = stdout
+        self.startedAt = startedAt
+        self.finishedAt = finishedAt
+    }
+}
