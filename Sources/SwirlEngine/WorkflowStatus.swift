@@ -1,0 +1,89 @@
+import Foundation
+import SwirlSpec
+
+/// A workflow's `status` in Argo's shape; `nodes` is keyed by node ID.
+public struct WorkflowStatus: Codable, Sendable, Hashable {
+    public var phase: WorkflowPhase
+    public var startedAt: Date?
+    public var finishedAt: Date?
+    public var message: String?
+    public var progress: String?
+    public var nodes: [String: NodeStatus]
+    public var outputs: Outputs?
+    public var conditions: [Condition]?
+
+    public init(phase: WorkflowPhase = .pending, nodes: [String: NodeStatus] = [:]) {
+        self.phase = phase
+        self.nodes = nodes
+    }
+}
+
+/// A status condition (`Completed`, `PodRunning` …).
+public struct Condition: Codable, Sendable, Hashable {
+    public var type: String
+    public var status: String
+    public var message: String?
+
+    public init(type: String, status: String, message: String? = nil) {
+        self.type = type
+        self.status = status
+        self.message = message
+    }
+}
+
+/// A whole workflow as Argo prints it (`argo get -o json`): manifest plus status.
+public struct WorkflowObject: Codable, Sendable {
+    public var apiVersion: String
+    public var kind: String
+    public var metadata: ObjectMeta
+    public var spec: WorkflowSpec
+    public var status: WorkflowStatus
+
+    public init(workflow: Workflow, status: WorkflowStatus) {
+        apiVersion = workflow.apiVersion
+        kind = "Workflow"
+        metadata = workflow.metadata
+        spec = workflow.spec
+        self.status = status
+    }
+
+    /// The manifest part, without status.
+    public var workflow: Workflow { Workflow(apiVersion: apiVersion, kind: kind, metadata: metadata, spec: spec) }
+
+    /// A JSON encoder producing Argo's shape: RFC 3339 times in UTC, second precision.
+    public static func jsonEncoder(pretty: Bool = true) -> JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = pretty ? [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes] : [.sortedKeys]
+        encoder.dateEncodingStrategy = .custom { date, encoder in
+            var c = encoder.singleValueContainer()
+            try c.encode(ArgoTime.format(date))
+        }
+        return encoder
+    }
+
+    /// The matching decoder.
+    public static func jsonDecoder() -> JSONDecoder {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .custom { decoder in
+            let c = try decoder.singleValueContainer()
+            let text = try c.decode(String.self)
+            guard let date = ArgoTime.parse(text) else {
+                throw DecodingError.dataCorruptedError(in: c, debugDescription: "bad time '\(text)'")
+            }
+            return date
+        }
+        return decoder
+    }
+}
+
+/// Kubernetes' time format (`2024-01-02T10:00:00Z`).
+public enum ArgoTime {
+    public static func format(_ date: Date) -> String {
+        date.formatted(.iso8601.year().month().day().dateSeparator(.dash).time(includingFractionalSeconds: false).timeSeparator(.colon).timeZone(separator: .omitted))
+    }
+
+    public static func parse(_ text: String) -> Date? {
+        if let date = try? Date(text, strategy: .iso8601) { return date }
+        return try? Date(text, strategy: Date.ISO8601FormatStyle(includingFractionalSeconds: true))
+    }
+}
