@@ -33,10 +33,11 @@ let package = Package(
                 "SwirlSpec", "SwirlEngine", "SwirlStore", "SwirlExecutor",
                 .product(name: "Logging", package: "swift-log"),
             ]),
+        .target(name: "SwirlRender", dependencies: ["SwirlSpec", "SwirlEngine"]),
         .executableTarget(
             name: "swirl",
             dependencies: [
-                "SwirlSpec", "SwirlExpr", "SwirlEngine", "SwirlStore", "SwirlExecutor", "SwirlController",
+                "SwirlSpec", "SwirlExpr", "SwirlEngine", "SwirlStore", "SwirlExecutor", "SwirlController", "SwirlRender",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Yams", package: "Yams"),
             ]),
@@ -44,6 +45,8 @@ let package = Package(
         .testTarget(name: "SwirlExprTests", dependencies: ["SwirlExpr"]),
         .testTarget(name: "SwirlEngineTests", dependencies: ["SwirlEngine", "SwirlSpec"]),
         .testTarget(name: "SwirlStoreTests", dependencies: ["SwirlStore", "SwirlEngine", "SwirlSpec"]),
+        .testTarget(name: "SwirlRenderTests", dependencies: ["SwirlRender", "SwirlEngine", "SwirlSpec"]),
+        .testTarget(name: "SwirlExecutorTests", dependencies: ["SwirlExecutor", "SwirlEngine", "SwirlSpec"]),
         .testTarget(name: "SwirlEndToEndTests", dependencies: []),
     ]
 )
