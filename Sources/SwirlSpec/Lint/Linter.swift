@@ -1,0 +1,198 @@
+import Foundation
+import Yams
+
+/// `swirl lint`'s engine: everything Argo would reject (and a few things Swirl cannot run), located by
+/// file, line, column and field path, before a workflow reaches the store.
+public enum Linter {
+    /// The kinds the linter understands.
+    static let kinds = ["Workflow", "WorkflowTemplate", "ClusterWorkflowTemplate", "CronWorkflow"]
+
+    /// Lints every document of the file; never throws, never crashes: bad YAML becomes a diagnostic with its line.
+    public static func lint(file: String) -> [Diagnostic] {
+        guard let data = FileManager.default.contents(atPath: file) else {
+            return [Diagnostic(file: file, line: 0, column: 0, path: "", message: "cannot read file")]
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            return [Diagnostic(file: file, line: 0, column: 0, path: "", message: "file is not UTF-8 text")]
+        }
+        return lint(text: text, file: file)
+    }
+
+    /// Lints every document of a YAML or JSON text; `file` names it in diagnostics.
+    public static func lint(text: String, file: String) -> [Diagnostic] {
+        lint(text: text, file: file, knownTemplates: [:], knownClusterTemplates: [:])
+    }
+
+    /// Lints with extra templates available by reference (WorkflowTemplates / ClusterWorkflowTemplates stored or
+    /// given in the same lint call): name → template names, for checking `templateRef` and `workflowTemplateRef`.
+    /// WorkflowTemplates defined in `text` itself are always known.
+    public static func lint(
+        text: String, file: String, knownTemplates: [String: Set<String>],
+        knownClusterTemplates: [String: Set<String>]
+    ) -> [Diagnostic] {
+        let context = LintContext(file: file, text: text)
+        let (documents, parseError) = parse(text: text, file: file)
+        if let parseError { context.append(parseError) }
+        if documents.isEmpty && parseError == nil {
+            context.report(
+                "empty file: expected a Workflow, WorkflowTemplate, ClusterWorkflowTemplate or CronWorkflow",
+                line: 1, column: 1, path: FieldPath())
+        }
+
+        var known = knownTemplates
+        var knownCluster = knownClusterTemplates
+        for document in documents {
+            guard let kind = document.lintField("kind")?.lintString,
+                kind == "WorkflowTemplate" || kind == "ClusterWorkflowTemplate",
+                let name = document.lintField("metadata")?.lintField("name")?.lintString
+            else { continue }
+            let names = Set(
+                (document.lintField("spec")?.lintField("templates")?.lintItems ?? []).compactMap {
+                    $0.lintField("name")?.lintString
+                })
+            if kind == "WorkflowTemplate" {
+                known[name, default: []].formUnion(names)
+            } else {
+                knownCluster[name, default: []].formUnion(names)
+            }
+        }
+
+        for document in documents {
+            lintDocument(document, context: context, knownTemplates: known, knownClusterTemplates: knownCluster)
+        }
+        // Document order; findings on the same spot keep the order the checks ran in.
+        return context.diagnostics.enumerated().sorted { a, b in
+            (a.element.line, a.element.column, a.offset) < (b.element.line, b.element.column, b.offset)
+        }.map(\.element)
+    }
+
+    /// The documents of a text (empty ones dropped) and the YAML error that stopped reading, if any.
+    static func parse(text: String, file: String) -> ([Node], Diagnostic?) {
+        var documents: [Node] = []
+        do {
+            let parser = try Parser(yaml: text)
+            while let node = try parser.nextRoot() {
+                if node.isNull { continue }
+                documents.append(node)
+            }
+            return (documents, nil)
+        } catch let error as YamlError {
+            return (documents, diagnostic(for: error, text: text, file: file))
+        } catch {
+            return (documents, Diagnostic(file: file, line: 0, column: 0, path: "", message: "invalid YAML: \(error)"))
+        }
+    }
+
+    /// A YAML error as a diagnostic; a duplicate key points at its second occurrence.
+    static func diagnostic(for error: YamlError, text: String, file: String) -> Diagnostic {
+        switch error {
+        case .duplicatedKeysInMapping(let duplicates, let context):
+            let key = duplicates.first ?? ""
+            let (line, column) = secondOccurrence(of: key, after: context.mark, in: text)
+            return Diagnostic(
+                file: file, line: line, column: column, path: "",
+                message: "duplicate key '\(key)' (first at line \(context.mark.line))")
+        case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _),
+            .composer(let context, let problem, let mark, _):
+            var message = "invalid YAML: \(problem)"
+            if let context, !context.text.isEmpty, context.mark.line != mark.line || context.mark.column != mark.column {
+                message += " (\(context.text) at line \(context.mark.line), column \(context.mark.column))"
+            }
+            let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+            if mark.line >= 1, mark.line <= lines.count, lines[mark.line - 1].contains("\t") {
+                message += "; tabs cannot be used for indentation, use spaces"
+            }
+            return Diagnostic(file: file, line: mark.line, column: mark.column, path: "", message: message)
+        case .reader(let problem, let offset, _, _):
+            return Diagnostic(
+                file: file, line: 0, column: 0, path: "",
+                message: "invalid YAML: \(problem)\(offset.map { " at byte \($0)" } ?? "")")
+        default:
+            return Diagnostic(file: file, line: 0, column: 0, path: "", message: "invalid YAML: \(error)")
+        }
+    }
+
+    /// Where a duplicated key appears again at the same indentation; the first occurrence when not found.
+    private static func secondOccurrence(of key: String, after mark: Mark, in text: String) -> (Int, Int) {
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        guard mark.line >= 1, mark.line <= lines.count else { return (mark.line, mark.column) }
+        let first = lines[mark.line - 1]
+        let indent = first.unicodeScalars.distance(
+            from: first.startIndex, to: first.firstIndex(where: { $0 != " " && $0 != "-" }) ?? first.endIndex)
+        for index in mark.line..<lines.count {
+            let line = lines[index]
+            let trimmed = line.drop(while: { $0 == " " || $0 == "-" })
+            let column = line.unicodeScalars.distance(from: line.startIndex, to: trimmed.startIndex)
+            guard column == indent else { continue }
+            for candidate in [key, "\"\(key)\"", "'\(key)'"] where trimmed.hasPrefix(candidate + ":") {
+                return (index + 1, column + 1)
+            }
+        }
+        return (mark.line, mark.column)
+    }
+
+    static func lintDocument(
+        _ document: Node, context: LintContext, knownTemplates: [String: Set<String>],
+        knownClusterTemplates: [String: Set<String>]
+    ) {
+        guard case .mapping = document else {
+            context.report(
+                "expected a Kubernetes object (a mapping with apiVersion, kind, metadata, spec), found \(document.shapeNoun)",
+                at: document, path: FieldPath())
+            return
+        }
+        let kind = document.lintField("kind")?.lintString ?? "Workflow"
+        guard kinds.contains(kind) else {
+            let hint = NearestName.hint(for: kind, among: kinds)
+            context.report(
+                "unknown kind '\(kind)'\(hint) (expected one of \(kinds.joined(separator: ", ")))",
+                at: document.lintField("kind"), path: FieldPath("kind"))
+            return
+        }
+        let before = context.diagnostics.count
+        FieldChecker(context: context).check(
+            document, as: .object(kind == "CronWorkflow" ? .cronDocument : .document), at: FieldPath())
+        let fieldDiagnostics = context.diagnostics[before...].map(\.path)
+
+        // The typed model catches what the key table does not (a word where a number belongs …).
+        do {
+            _ = try ManifestLoader.decode(node: document, file: context.file)
+        } catch let error as SpecError {
+            let overlaps = fieldDiagnostics.contains { path in
+                path == error.field || path.hasPrefix(error.field + ".") || path.hasPrefix(error.field + "[")
+                    || error.field.hasPrefix(path)
+            }
+            if !overlaps { context.append(Diagnostic(error)) }
+        } catch {
+            context.report("cannot decode: \(error)", at: document, path: FieldPath())
+        }
+
+        let specPath: FieldPath
+        let spec: Node?
+        let specKey: Node?
+        if kind == "CronWorkflow" {
+            let cronSpec = document.lintField("spec")
+            spec = cronSpec?.lintField("workflowSpec")
+            specKey = cronSpec?.lintKeyNode("workflowSpec") ?? document.lintKeyNode("spec")
+            specPath = FieldPath("spec.workflowSpec")
+            if cronSpec == nil || spec == nil {
+                context.report(
+                    "a CronWorkflow needs 'spec.workflowSpec'", at: specKey ?? document, path: specPath)
+                return
+            }
+        } else {
+            spec = document.lintField("spec")
+            specKey = document.lintKeyNode("spec")
+            specPath = FieldPath("spec")
+            if spec == nil {
+                context.report("a \(kind) needs 'spec'", at: document, path: specPath)
+                return
+            }
+        }
+        guard let spec, case .mapping = spec else { return }
+        SpecChecker(
+            context: context, kind: kind, spec: spec, specPath: specPath, specKey: specKey,
+            knownTemplates: knownTemplates, knownClusterTemplates: knownClusterTemplates
+        ).run()
+    }
+}

@@ -1,0 +1,87 @@
+import Yams
+
+/// Reading a YAML node tree the way a decoder would, but keeping each value's position.
+extension Node {
+    /// The key/value pairs of a mapping in document order, with merge keys (`<<: *anchor`) expanded;
+    /// explicit keys win over merged ones. Empty for anything but a mapping.
+    var lintFields: [(key: String, keyNode: Node, value: Node)] {
+        guard case .mapping(let mapping) = self else { return [] }
+        var explicit: [(key: String, keyNode: Node, value: Node)] = []
+        var merged: [(key: String, keyNode: Node, value: Node)] = []
+        for (keyNode, value) in mapping {
+            let key = keyNode.string ?? ""
+            if key == "<<", keyNode.scalar?.style == .plain || keyNode.scalar?.style == .any {
+                let sources: [Node] = value.sequence.map { Array($0) } ?? [value]
+                for source in sources {
+                    merged.append(contentsOf: source.lintFields)
+                }
+            } else {
+                explicit.append((key, keyNode, value))
+            }
+        }
+        if merged.isEmpty { return explicit }
+        let explicitKeys = Set(explicit.map(\.key))
+        var seen = Set<String>()
+        let extra = merged.filter { !explicitKeys.contains($0.key) && seen.insert($0.key).inserted }
+        return explicit + extra
+    }
+
+    /// The value of `key` in a mapping (merge keys included), nil when absent or when this is not a mapping.
+    func lintField(_ key: String) -> Node? {
+        guard case .mapping = self else { return nil }
+        return lintFields.first { $0.key == key }?.value
+    }
+
+    /// The key node of `key`, whose mark is where a diagnostic about the field should point.
+    func lintKeyNode(_ key: String) -> Node? {
+        guard case .mapping = self else { return nil }
+        return lintFields.first { $0.key == key }?.keyNode
+    }
+
+    /// The items of a sequence, empty for anything else.
+    var lintItems: [Node] {
+        guard case .sequence(let sequence) = self else { return [] }
+        return Array(sequence)
+    }
+
+    /// True for `~`, `null` and an empty value.
+    var isNull: Bool {
+        guard case .scalar(let scalar) = self else { return false }
+        if scalar.style != .plain && scalar.style != .any { return false }
+        return scalar.string.isEmpty || scalar.string == "~" || scalar.string == "null" || scalar.string == "Null"
+            || scalar.string == "NULL"
+    }
+
+    /// A scalar's text, nil for mappings, sequences and null.
+    var lintString: String? {
+        guard case .scalar(let scalar) = self, !isNull else { return nil }
+        return scalar.string
+    }
+
+    /// How a value is described in "found …" messages.
+    var shapeNoun: String {
+        switch self {
+        case .mapping: return "a mapping"
+        case .sequence: return "a list"
+        case .scalar: return isNull ? "null" : "a scalar"
+        case .alias: return "an alias"
+        }
+    }
+}
+
+/// Builds field paths like `spec.templates[2].dag.tasks[1].template`.
+struct FieldPath: CustomStringConvertible {
+    var text: String
+
+    init(_ text: String = "") { self.text = text }
+
+    static func + (lhs: FieldPath, key: String) -> FieldPath {
+        FieldPath(lhs.text.isEmpty ? key : "\(lhs.text).\(key)")
+    }
+
+    static func + (lhs: FieldPath, index: Int) -> FieldPath {
+        FieldPath("\(lhs.text)[\(index)]")
+    }
+
+    var description: String { text }
+}
