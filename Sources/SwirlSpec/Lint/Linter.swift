@@ -175,11 +175,7 @@ public enum Linter {
             spec = cronSpec?.lintField("workflowSpec")
             specKey = cronSpec?.lintKeyNode("workflowSpec") ?? document.lintKeyNode("spec")
             specPath = FieldPath("spec.workflowSpec")
-            if cronSpec == nil || spec == nil {
-                context.report(
-                    "a CronWorkflow needs 'spec.workflowSpec'", at: specKey ?? document, path: specPath)
-                return
-            }
+            // A missing `spec` or `workflowSpec` is reported by the typed model's decoder.
         } else {
             spec = document.lintField("spec")
             specKey = document.lintKeyNode("spec")

@@ -26,6 +26,26 @@ extension SpecChecker {
             checkTemplateName(onExit, at: specPath + "onExit", what: "onExit")
         }
         checkHooks(spec.lintField("hooks"), at: specPath + "hooks")
+        if let ref = spec.lintField("workflowTemplateRef"), case .mapping = ref {
+            checkWorkflowTemplateRef(ref, at: specPath + "workflowTemplateRef")
+        }
+    }
+
+    /// `workflowTemplateRef{name, clusterScope}`: a WorkflowTemplate that is not known yet is a warning.
+    func checkWorkflowTemplateRef(_ ref: Node, at path: FieldPath) {
+        let cluster = ref.lintField("clusterScope")?.bool == true
+        let what = cluster ? "ClusterWorkflowTemplate" : "WorkflowTemplate"
+        guard let nameNode = ref.lintField("name"), let name = nameNode.lintString else {
+            context.report("workflowTemplateRef needs 'name', the \(what) to run", at: ref, path: path + "name")
+            return
+        }
+        let table = cluster ? knownClusterTemplates : knownTemplates
+        if table[name] == nil && !name.contains("{{") {
+            let hint = NearestName.hint(for: name, among: table.keys)
+            context.report(
+                "unknown \(what) '\(name)'\(hint); it must exist when the workflow runs", at: nameNode,
+                path: path + "name", severity: .warning)
+        }
     }
 
     /// Checks one step or task: exactly one of `template`/`templateRef`/`inline`, and every name it uses.
