@@ -178,3 +178,17 @@ import Testing
         #expect(Self.lint(text) == [])
     }
 }
+
+@Suite struct LinterScaleTests {
+    @Test func longDependencyChainWithACycleAtTheEnd() {
+        let count = 5000
+        var text = "kind: Workflow\nspec:\n  entrypoint: main\n  templates:\n  - name: leaf\n    suspend: {}\n  - name: main\n    dag:\n      tasks:\n"
+        for i in 0..<count {
+            let dependency = i == 0 ? "t\(count - 1)" : "t\(i - 1)"
+            text += "      - {name: t\(i), template: leaf, dependencies: [\(dependency)]}\n"
+        }
+        let diagnostics = Linter.lint(text: text, file: "big.yaml")
+        #expect(diagnostics.count == 1)
+        #expect(diagnostics.first?.message.hasPrefix("dependency cycle: t0 -> t4999 -> t4998") == true)
+    }
+}
