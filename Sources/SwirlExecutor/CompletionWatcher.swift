@@ -1,0 +1,84 @@
+import Foundation
+import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Tells the controller which pods finished, as their done markers appear, without polling.
+///
+/// Names already present when the watcher starts are yielded first. A name can be yielded more than once
+/// (for instance when it appears while the initial listing is taken), so consumers must be idempotent.
+public final class CompletionWatcher: Sendable {
+    /// The pod names whose done marker appeared; finishes after `stop()`.
+    public let podNames: AsyncStream<String>
+
+    private let watch: DirectoryWatch
+    private let directory: URL
+    private let continuation: AsyncStream<String>.Continuation
+    /// Written to by `stop()` to wake the reader thread.
+    private let wakeRead: Int32
+    private let wakeWrite: Int32
+    private let stopped = Mutex(false)
+
+    /// Starts watching `directory` (created if missing) on a dedicated thread.
+    public init(directory: URL) throws {
+        try FileIO.makeDirectory(directory)
+        self.directory = directory
+        watch = try DirectoryWatch(directory: directory)
+        guard let (wakeRead, wakeWrite) = Pipe.make(nonBlocking: true) else {
+            throw ExecutorError.system(call: "pipe", path: directory.path, errno: errno)
+        }
+        self.wakeRead = wakeRead
+        self.wakeWrite = wakeWrite
+        (podNames, continuation) = AsyncStream.makeStream(of: String.self, bufferingPolicy: .unbounded)
+        for name in Self.list(directory) { continuation.yield(name) }
+        let thread = Thread { [self] in self.readLoop() }
+        thread.name = "swirl-completion-watcher"
+        thread.start()
+    }
+
+    /// Stops watching and finishes `podNames`.
+    public func stop() {
+        let wasStopped = stopped.withLock { value in
+            defer { value = true }
+            return value
+        }
+        if wasStopped { return }
+        var byte: UInt8 = 1
+        _ = write(wakeWrite, &byte, 1)
+    }
+
+    private func readLoop() {
+        defer {
+            continuation.finish()
+            close(wakeRead)
+            close(wakeWrite)
+        }
+        while !stopped.withLock({ $0 }) {
+            let ready = Poll.readable([watch.fd, wakeRead], timeout: nil)
+            if ready.contains(1) || stopped.withLock({ $0 }) { return }
+            guard ready.contains(0) else { continue }
+            while true {
+                switch watch.read() {
+                case .empty:
+                    break
+                case .overflow:
+                    Self.list(directory).forEach { continuation.yield($0) }
+                    continue
+                case .names(let names):
+                    names.filter(Self.isMarker).forEach { continuation.yield($0) }
+                    continue
+                }
+                break
+            }
+        }
+    }
+
+    /// Done markers are written as dot-prefixed temporary files and renamed; only final names count.
+    private static func isMarker(_ name: String) -> Bool { !name.hasPrefix(".") }
+
+    private static func list(_ directory: URL) -> [String] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []).filter(isMarker).sorted()
+    }
+}

@@ -1,0 +1,30 @@
+import Foundation
+import SwirlEngine
+
+/// What an executor can tell about one pod, so the controller can resume after a restart by looking at what ran.
+public enum PodObservation: Sendable, Equatable {
+    /// No request was ever handed to the executor for this pod.
+    case notStarted
+    /// The pod's supervisor is alive (or was launched moments ago).
+    case running
+    /// The pod ended and left a result.
+    case finished(PodResult)
+    /// The pod was started but its supervisor is gone without leaving a result; the reason says what is known.
+    case lost(String)
+}
+
+/// Runs pods: the seam between the controller (which decides what runs) and the machinery that runs it.
+public protocol Executor: Sendable {
+    /// Starts the pod described by `request`.
+    ///
+    /// Idempotent: if the pod directory already has a request, a supervisor or a result, this does nothing,
+    /// so the controller can re-issue the action after a crash.
+    func start(_ request: PodRequest) throws
+    /// Reports what is known about the pod without blocking.
+    func observe(podName: String) -> PodObservation
+    /// Asks the pod to stop: SIGTERM to the step, then SIGKILL after a grace period.
+    /// The result then carries `exitCode` nil and `error` "terminated".
+    func kill(podName: String)
+    /// Removes the workflow's volumes and the given pods' directories (for `swirl delete`).
+    func removeWorkflowData(workflowUID: String, podNames: [String])
+}

@@ -1,0 +1,90 @@
+import Foundation
+import SwirlEngine
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Small file helpers with the atomicity the executor relies on (readers never see half-written files).
+enum FileIO {
+    /// Writes `data` to a temporary sibling and renames it over `url`.
+    static func writeAtomically(_ data: Data, to url: URL) throws {
+        let tmp = url.deletingLastPathComponent()
+            .appendingPathComponent(".\(url.lastPathComponent).\(getpid()).\(UInt32.random(in: 0...UInt32.max)).tmp")
+        try data.write(to: tmp)
+        if rename(tmp.path, url.path) != 0 {
+            let code = errno
+            unlink(tmp.path)
+            throw ExecutorError.system(call: "rename", path: url.path, errno: code)
+        }
+    }
+
+    /// Writes `data` to `url` only if nothing exists there yet (temporary file + `link`).
+    /// - Returns: false when `url` already existed.
+    static func createExclusively(_ data: Data, at url: URL) throws -> Bool {
+        let tmp = url.deletingLastPathComponent()
+            .appendingPathComponent(".\(url.lastPathComponent).\(getpid()).\(UInt32.random(in: 0...UInt32.max)).tmp")
+        try data.write(to: tmp)
+        defer { unlink(tmp.path) }
+        if link(tmp.path, url.path) == 0 { return true }
+        let code = errno
+        if code == EEXIST { return false }
+        throw ExecutorError.system(call: "link", path: url.path, errno: code)
+    }
+
+    /// Creates `url` and its parents.
+    static func makeDirectory(_ url: URL) throws {
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    }
+
+    static func exists(_ url: URL) -> Bool {
+        access(url.path, F_OK) == 0
+    }
+
+    /// Reads at most `limit` bytes from the start of a file.
+    static func readPrefix(of url: URL, limit: Int) throws -> Data {
+        let handle = try FileHandle(forReadingFrom: url)
+        defer { try? handle.close() }
+        return try handle.read(upToCount: limit) ?? Data()
+    }
+
+    /// Removes a tree, ignoring a missing one.
+    static func remove(_ url: URL) {
+        try? FileManager.default.removeItem(at: url)
+    }
+}
+
+/// The one JSON shape of `request.json` and `result.json` (dates as ISO 8601).
+enum PodJSON {
+    static func encoder() -> JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .iso8601
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        return encoder
+    }
+
+    static func decoder() -> JSONDecoder {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        return decoder
+    }
+
+    static func readResult(_ url: URL) -> PodResult? {
+        guard let data = try? Data(contentsOf: url) else { return nil }
+        return try? decoder().decode(PodResult.self, from: data)
+    }
+}
+
+/// A close-on-exec pipe (`pipe2` is hidden from Swift without `_GNU_SOURCE`).
+enum Pipe {
+    /// Returns (read end, write end), or nil if the system is out of descriptors.
+    static func make(nonBlocking: Bool = false) -> (Int32, Int32)? {
+        var fds: [Int32] = [-1, -1]
+        guard pipe(&fds) == 0 else { return nil }
+        for fd in fds {
+            _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
+            if nonBlocking { _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) }
+        }
+        return (fds[0], fds[1])
+    }
+}

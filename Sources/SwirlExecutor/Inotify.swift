@@ -1,0 +1,77 @@
+import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A minimal inotify watch on one directory that reports the names of entries created or moved into it.
+final class DirectoryWatch: @unchecked Sendable {
+    /// The inotify descriptor; readable when events are pending (usable with `poll`).
+    let fd: Int32
+
+    /// Watches `directory` for `IN_CREATE | IN_MOVED_TO`.
+    init(directory: URL) throws {
+        let fd = inotify_init1(Int32(IN_CLOEXEC | IN_NONBLOCK))
+        if fd < 0 { throw ExecutorError.system(call: "inotify_init1", path: directory.path, errno: errno) }
+        if inotify_add_watch(fd, directory.path, UInt32(IN_CREATE | IN_MOVED_TO)) < 0 {
+            let code = errno
+            close(fd)
+            throw ExecutorError.system(call: "inotify_add_watch", path: directory.path, errno: code)
+        }
+        self.fd = fd
+    }
+
+    /// What one read of the descriptor produced.
+    enum Batch {
+        case names([String])
+        /// The kernel dropped events (`IN_Q_OVERFLOW`): re-list the directory.
+        case overflow
+        /// Nothing pending (or the descriptor is closed).
+        case empty
+    }
+
+    /// Reads pending events without blocking.
+    func read() -> Batch {
+        var buffer = [UInt8](repeating: 0, count: 64 * 1024)
+        let count = buffer.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
+        guard count > 0 else { return .empty }
+        var names: [String] = []
+        var offset = 0
+        let headerSize = 16
+        while offset + headerSize <= count {
+            let field = { (at: Int) -> UInt32 in
+                buffer.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: offset + at, as: UInt32.self) }
+            }
+            let mask = field(4)
+            let length = Int(field(12))
+            if mask & UInt32(IN_Q_OVERFLOW) != 0 { return .overflow }
+            let nameBytes = buffer[(offset + headerSize)..<min(count, offset + headerSize + length)]
+            let name = String(decoding: nameBytes.prefix { $0 != 0 }, as: UTF8.self)
+            if !name.isEmpty { names.append(name) }
+            offset += headerSize + length
+        }
+        return .names(names)
+    }
+
+    deinit { close(fd) }
+}
+
+/// Waits on several descriptors at once.
+enum Poll {
+    /// Returns the indices of `fds` that are readable, or an empty array on timeout.
+    /// - Parameter timeout: seconds, or nil to wait forever.
+    static func readable(_ fds: [Int32], timeout: TimeInterval?) -> [Int] {
+        var entries = fds.map { pollfd(fd: $0, events: Int16(POLLIN), revents: 0) }
+        let deadline = timeout.map { Date().addingTimeInterval($0) }
+        while true {
+            var millis: Int32 = -1
+            if let deadline {
+                millis = Int32(max(0, min(Double(Int32.max), (deadline.timeIntervalSinceNow * 1000).rounded(.up))))
+            }
+            let rc = poll(&entries, nfds_t(entries.count), millis)
+            if rc < 0 && errno == EINTR { continue }
+            if rc <= 0 { return [] }
+            return entries.indices.filter { entries[$0].revents != 0 }
+        }
+    }
+}

@@ -1,0 +1,49 @@
+import Foundation
+
+/// The names of the files inside one pod directory, in one place.
+struct PodFiles: Sendable {
+    let directory: URL
+
+    init(_ directory: URL) { self.directory = directory.standardizedFileURL }
+
+    private func file(_ name: String) -> URL { directory.appendingPathComponent(name, isDirectory: false) }
+    private func dir(_ name: String) -> URL { directory.appendingPathComponent(name, isDirectory: true) }
+
+    /// The `PodRequest` as JSON; its presence means "started".
+    var request: URL { file("request.json") }
+    /// The `PodResult` as JSON; its presence means "finished".
+    var result: URL { file("result.json") }
+    /// Held with an exclusive `flock` for the supervisor's whole life.
+    var supervisorLock: URL { file("supervisor.lock") }
+    var supervisorPID: URL { file("supervisor.pid") }
+    /// The supervisor's own diagnostics (and those of the sandbox script).
+    var supervisorLog: URL { file("supervisor.log") }
+    var stdoutLog: URL { file("stdout.log") }
+    var stderrLog: URL { file("stderr.log") }
+    /// Created by `kill(podName:)`; the supervisor watches for it.
+    var terminateRequest: URL { file("terminate") }
+    /// The process group of the sandbox, so a kill can reach it when the supervisor is gone.
+    var sandboxPGID: URL { file("sandbox.pgid") }
+    /// The generated shell script that mounts the overlay and runs bwrap in a private mount namespace.
+    var sandboxScript: URL { file("sandbox.sh") }
+
+    /// Upper and work directories of the overlay (possibly on a tmpfs mounted here).
+    var layer: URL { dir("layer") }
+    /// Where the overlay is mounted inside the private mount namespace; the step's `/`.
+    var merged: URL { dir("merged") }
+    /// The step's `/tmp`.
+    var tmp: URL { dir("tmp") }
+    /// Template-level `emptyDir` volumes.
+    var volumes: URL { dir("volumes") }
+    /// Script templates' source (`script/script`, bound at `/argo/staging/script`).
+    var scriptDirectory: URL { dir("script") }
+    var scriptFile: URL { scriptDirectory.appendingPathComponent("script", isDirectory: false) }
+    /// What the sandbox script leaves behind: `exit` (the step's exit status), `error` (setup failure),
+    /// `outputs/<index>` (copies of output parameter files, taken while the overlay was mounted).
+    var status: URL { dir("status") }
+    var statusExit: URL { status.appendingPathComponent("exit", isDirectory: false) }
+    var statusError: URL { status.appendingPathComponent("error", isDirectory: false) }
+    var statusStarted: URL { status.appendingPathComponent("started", isDirectory: false) }
+    var outputs: URL { status.appendingPathComponent("outputs", isDirectory: true) }
+    func output(_ index: Int) -> URL { outputs.appendingPathComponent(String(index), isDirectory: false) }
+}

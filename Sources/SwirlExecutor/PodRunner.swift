@@ -1,0 +1,198 @@
+import Foundation
+import SwirlEngine
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Runs one pod to completion inside the sandbox and describes what happened; the supervisor's real work.
+struct PodRunner {
+    /// Argo's message for a pod killed at its deadline.
+    static let deadlineMessage = "Pod was active on the node longer than the specified deadline"
+    static let terminatedMessage = "terminated"
+    static let bwrapMissingMessage =
+        "bubblewrap (bwrap) is not installed, and the sandbox executor needs it; install it with: apt-get install -y bubblewrap"
+    static let stdoutLimit = 256 * 1024
+    static let outputLimit = 1024 * 1024
+
+    let layout: SandboxLayout
+    let files: PodFiles
+    /// How long the step gets between SIGTERM and SIGKILL.
+    var terminationGrace: TimeInterval = 5
+    var hostPath: String? = ProcessInfo.processInfo.environment["PATH"]
+    /// Finds the sandbox's tools (bwrap, unshare, mount, setpriv) on the host; tests replace it.
+    var findTool: @Sendable (_ name: String, _ path: String?) -> String? = { ProcessLauncher.which($0, path: $1) }
+
+    private enum Stop { case deadline, terminated }
+
+    /// Runs `request` and returns its result (never throws: every failure becomes an Error result).
+    func run(_ request: PodRequest) -> PodResult {
+        let startedAt = Date()
+        func failure(_ message: String) -> PodResult {
+            PodResult(exitCode: nil, error: message, startedAt: startedAt, finishedAt: Date())
+        }
+        guard !request.argv.isEmpty else {
+            return failure("the step has no command: the image's default entrypoint is unknown because images are "
+                + "not pulled yet; set the template's command (or args)")
+        }
+        guard let bwrap = findTool("bwrap", hostPath) else { return failure(Self.bwrapMissingMessage) }
+        guard let unshare = findTool("unshare", hostPath),
+              let mount = findTool("mount", hostPath)
+        else {
+            return failure("unshare and mount (util-linux) are needed by the sandbox executor; install them with: "
+                + "apt-get install -y util-linux mount")
+        }
+        let bindings: [VolumeBinding]
+        do {
+            bindings = try VolumeResolver(layout: layout, files: files).bindings(for: request)
+        } catch {
+            return failure("\(error)")
+        }
+        let script = SandboxScript(
+            files: files, tools: .init(bwrap: bwrap, mount: mount), bindings: bindings, request: request,
+            environment: SandboxEnvironment.variables(for: request, hostPath: hostPath))
+        do {
+            try prepare(request, bindings: bindings, script: script)
+        } catch {
+            return failure("could not prepare the pod directory \(files.directory.path): \(error)")
+        }
+        if FileIO.exists(files.terminateRequest) { return failure(Self.terminatedMessage) }
+
+        // setpriv --pdeathsig: the sandbox dies with the supervisor instead of running on unobserved.
+        var command = [unshare, "-m", "--propagation", "private", "/bin/sh", files.sandboxScript.path]
+        if let setpriv = findTool("setpriv", hostPath) {
+            command = [setpriv, "--pdeathsig", "KILL"] + command
+        }
+        let watch = try? DirectoryWatch(directory: files.directory)
+        let pid: pid_t
+        do {
+            pid = try ProcessLauncher.spawn(
+                command, environment: ["PATH": hostPath ?? SandboxEnvironment.basePath],
+                stdout: .append(files.supervisorLog), stderr: .append(files.supervisorLog), grouping: .newProcessGroup)
+        } catch {
+            return failure("could not start the sandbox: \(error)")
+        }
+        try? FileIO.writeAtomically(Data("\(pid)\n".utf8), to: files.sandboxPGID)
+        let (status, stop) = wait(for: pid, deadline: request.deadlineSeconds, watch: watch)
+        StepProcesses.killGroup(pid)  // whatever the step left behind
+        return collect(request, script: script, status: status, stop: stop, startedAt: startedAt)
+    }
+
+    /// Creates the directories the sandbox binds and writes the script (and the script template's source).
+    private func prepare(_ request: PodRequest, bindings: [VolumeBinding], script: SandboxScript) throws {
+        FileIO.remove(files.status)
+        for dir in [files.layer.appendingPathComponent("upper"), files.layer.appendingPathComponent("work"),
+                    files.merged, files.tmp, files.outputs] {
+            try FileIO.makeDirectory(dir)
+        }
+        chmod(files.tmp.path, 0o1777)
+        for binding in bindings where binding.createDirectory {
+            try FileIO.makeDirectory(URL(fileURLWithPath: binding.hostPath, isDirectory: true))
+        }
+        if let source = request.scriptSource {
+            try FileIO.makeDirectory(files.scriptDirectory)
+            try Data(source.utf8).write(to: files.scriptFile)
+            chmod(files.scriptFile.path, 0o755)
+        }
+        try Data(script.render().utf8).write(to: files.sandboxScript)
+    }
+
+    /// Waits for the sandbox, enforcing the deadline and honouring a terminate request.
+    private func wait(for pid: pid_t, deadline: Double?, watch: DirectoryWatch?) -> (WaitStatus?, Stop?) {
+        let exited = ChildExit(pid: pid)
+        let deadlineDate = deadline.map { Date().addingTimeInterval(max(0, $0)) }
+        var stop: Stop?
+        while stop == nil {
+            let timeout = deadlineDate.map { max(0, $0.timeIntervalSinceNow) }
+            let ready = Poll.readable([exited.fd] + (watch.map { [$0.fd] } ?? []), timeout: timeout)
+            if ready.contains(0) { return (exited.status(), nil) }
+            if ready.isEmpty, deadlineDate != nil {
+                stop = .deadline
+            } else if ready.contains(1) {
+                _ = watch?.read()
+                if FileIO.exists(files.terminateRequest) { stop = .terminated }
+            }
+        }
+        StepProcesses.terminateStep(pgid: pid, excluding: [pid])
+        if Poll.readable([exited.fd], timeout: terminationGrace).isEmpty {
+            StepProcesses.killGroup(pid)
+        }
+        _ = Poll.readable([exited.fd], timeout: nil)
+        return (exited.status(), stop)
+    }
+
+    /// Builds the result from what the script left in `status/` and the logs.
+    private func collect(
+        _ request: PodRequest, script: SandboxScript, status: WaitStatus?, stop: Stop?, startedAt: Date
+    ) -> PodResult {
+        var result = PodResult(exitCode: nil, startedAt: startedAt, finishedAt: Date())
+        if let data = try? FileIO.readPrefix(of: files.stdoutLog, limit: Self.stdoutLimit) {
+            var text = String(decoding: data, as: UTF8.self)
+            if text.hasSuffix("\n") { text.removeLast() }
+            result.stdout = text
+        }
+        switch stop {
+        case .deadline:
+            result.error = Self.deadlineMessage
+            return result
+        case .terminated:
+            result.error = Self.terminatedMessage
+            return result
+        case nil:
+            break
+        }
+        if let text = try? String(contentsOf: files.statusExit, encoding: .utf8),
+           let code = Int32(text.trimmingCharacters(in: .whitespacesAndNewlines)) {
+            result.exitCode = code
+        } else if let text = try? String(contentsOf: files.statusError, encoding: .utf8) {
+            result.error = text.trimmingCharacters(in: .whitespacesAndNewlines)
+            return result
+        } else {
+            let how = status.map { $0.exitCode.map { "exit status \($0)" } ?? "signal \($0.signal ?? 0)" } ?? "unknown status"
+            result.error = "the sandbox ended (\(how)) before the step's exit status was recorded; see \(files.supervisorLog.path)"
+            return result
+        }
+        for (index, name) in request.outputParameterPaths.keys.sorted().enumerated() {
+            let path = request.outputParameterPaths[name] ?? ""
+            if let data = try? FileIO.readPrefix(of: files.output(index), limit: Self.outputLimit) {
+                result.outputParameters[name] = String(decoding: data, as: UTF8.self)
+            } else if let reason = try? String(
+                contentsOf: files.outputs.appendingPathComponent("\(index).missing"), encoding: .utf8) {
+                result.missingOutputs[name] = reason.trimmingCharacters(in: .whitespacesAndNewlines)
+            } else {
+                result.missingOutputs[name] = "could not collect \(path)"
+            }
+        }
+        return result
+    }
+}
+
+/// Reaps one child on a helper thread and makes its exit visible as a readable pipe, so it can be `poll`ed
+/// together with other events.
+final class ChildExit: @unchecked Sendable {
+    private let readEnd: Int32
+    private let writeEnd: Int32
+    private let lock = NSLock()
+    private var raw: Int32?
+
+    var fd: Int32 { readEnd }
+
+    init(pid: pid_t) {
+        (readEnd, writeEnd) = Pipe.make() ?? (-1, -1)
+        let thread = Thread { [self] in
+            let status = ProcessLauncher.wait(pid)
+            lock.withLock { raw = status }
+            var byte: UInt8 = 1
+            _ = write(writeEnd, &byte, 1)
+        }
+        thread.name = "swirl-child-reaper"
+        thread.start()
+    }
+
+    func status() -> WaitStatus? { lock.withLock { raw.map(WaitStatus.init(raw:)) } }
+
+    deinit {
+        close(readEnd)
+        close(writeEnd)
+    }
+}

@@ -1,0 +1,23 @@
+import Foundation
+import SwirlEngine
+
+/// The clean environment a step sees: a container-like base plus the request's variables.
+enum SandboxEnvironment {
+    static let basePath = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+
+    /// `PATH` (the standard one, then the host's existing extra entries so `python`/`node` shims resolve),
+    /// `HOME`, `HOSTNAME`, then `request.env`, which wins, as a container's env wins over its image's.
+    static func variables(for request: PodRequest, hostPath: String?) -> [(String, String)] {
+        var entries = basePath.split(separator: ":").map(String.init)
+        for entry in (hostPath ?? "").split(separator: ":").map(String.init)
+        where entry.hasPrefix("/") && !entries.contains(entry) {
+            var isDirectory: ObjCBool = false
+            if FileManager.default.fileExists(atPath: entry, isDirectory: &isDirectory), isDirectory.boolValue {
+                entries.append(entry)
+            }
+        }
+        var env = ["PATH": entries.joined(separator: ":"), "HOME": "/root", "HOSTNAME": request.podName]
+        for (key, value) in request.env { env[key] = value }
+        return env.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+    }
+}

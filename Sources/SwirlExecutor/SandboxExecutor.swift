@@ -1,0 +1,119 @@
+import Foundation
+import SwirlEngine
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The default executor: each pod runs under bubblewrap on a copy-on-write root, watched by a detached supervisor
+/// (`swirl __supervise POD_DIR`) that leaves the outcome in the pod directory.
+public final class SandboxExecutor: Executor {
+    /// How long after launch a supervisor that does not hold its lock yet still counts as starting.
+    static let startupGrace: TimeInterval = 2
+
+    public let layout: SandboxLayout
+    /// The argv prefix that runs the supervisor; the pod directory is appended.
+    public let supervisorCommand: [String]
+
+    /// - Parameters:
+    ///   - layout: where pods, done markers and volumes live.
+    ///   - supervisorCommand: the argv prefix that runs the supervisor, e.g. `["/path/to/swirl", "__supervise"]`;
+    ///     the pod directory path is appended.
+    public init(layout: SandboxLayout, supervisorCommand: [String]) {
+        self.layout = layout
+        self.supervisorCommand = supervisorCommand
+    }
+
+    public func start(_ request: PodRequest) throws {
+        guard let files = try writeRequest(request) else { return }
+        do {
+            try launchSupervisor(files)
+        } catch {
+            // Nothing will run: record that as the pod's result so the controller sees an Error, not a hang.
+            let result = PodResult(exitCode: nil, error: "\(error)", startedAt: Date(), finishedAt: Date())
+            try FileIO.writeAtomically(PodJSON.encoder().encode(result), to: files.result)
+            try FileIO.writeAtomically(Data(), to: layout.doneMarker(request.podName))
+        }
+    }
+
+    /// Creates the pod directory and its `request.json`, unless the pod was already started.
+    /// - Returns: the pod's files, or nil when a request, supervisor or result was already there.
+    func writeRequest(_ request: PodRequest) throws -> PodFiles? {
+        try ExecutorError.validate(request.podName, kind: "pod")
+        let files = PodFiles(layout.podDirectory(request.podName))
+        try FileIO.makeDirectory(files.directory)
+        try FileIO.makeDirectory(layout.doneDirectory)
+        if FileIO.exists(files.result) || FileIO.exists(files.request) || FileLock.isHeld(files.supervisorLock) {
+            return nil
+        }
+        let data = try PodJSON.encoder().encode(request)
+        return try FileIO.createExclusively(data, at: files.request) ? files : nil
+    }
+
+    /// Starts the supervisor in its own session, re-parented away from the controller (`setsid --fork`), with
+    /// stdin from /dev/null and its diagnostics in `supervisor.log`.
+    private func launchSupervisor(_ files: PodFiles) throws {
+        guard let program = supervisorCommand.first,
+              let executable = ProcessLauncher.which(program)
+        else {
+            throw ExecutorError.launchFailed(command: supervisorCommand, errno: ENOENT)
+        }
+        let command = [executable] + supervisorCommand.dropFirst() + [files.directory.path]
+        let environment = ProcessInfo.processInfo.environment
+        if let setsid = ProcessLauncher.which("setsid") {
+            // setsid forks, the fork runs the supervisor, and setsid itself exits at once: reap it here.
+            let pid = try ProcessLauncher.spawn(
+                [setsid, "--fork"] + command, environment: environment,
+                stdout: .append(files.supervisorLog), stderr: .append(files.supervisorLog), grouping: .inherit)
+            _ = ProcessLauncher.wait(pid)
+        } else {
+            let pid = try ProcessLauncher.spawn(
+                command, environment: environment,
+                stdout: .append(files.supervisorLog), stderr: .append(files.supervisorLog), grouping: .newSession)
+            let reaper = Thread { _ = ProcessLauncher.wait(pid) }
+            reaper.start()
+        }
+    }
+
+    public func observe(podName: String) -> PodObservation {
+        guard (try? ExecutorError.validate(podName, kind: "pod")) != nil else { return .notStarted }
+        let files = PodFiles(layout.podDirectory(podName))
+        if let result = PodJSON.readResult(files.result) { return .finished(result) }
+        guard let attributes = try? FileManager.default.attributesOfItem(atPath: files.request.path) else {
+            return .notStarted
+        }
+        if FileLock.isHeld(files.supervisorLock) { return .running }
+        // The supervisor may have finished between the two checks.
+        if let result = PodJSON.readResult(files.result) { return .finished(result) }
+        if let launched = attributes[.modificationDate] as? Date,
+           Date().timeIntervalSince(launched) < Self.startupGrace {
+            return .running
+        }
+        return .lost("supervisor exited without a result")
+    }
+
+    public func kill(podName: String) {
+        guard (try? ExecutorError.validate(podName, kind: "pod")) != nil else { return }
+        let files = PodFiles(layout.podDirectory(podName))
+        guard FileIO.exists(files.request), !FileIO.exists(files.result) else { return }
+        try? FileIO.writeAtomically(Data(), to: files.terminateRequest)
+        if !FileLock.isHeld(files.supervisorLock) {
+            // No supervisor to act on the request: reach the sandbox directly.
+            if let text = try? String(contentsOf: files.sandboxPGID, encoding: .utf8),
+               let pgid = pid_t(text.trimmingCharacters(in: .whitespacesAndNewlines)) {
+                StepProcesses.killGroup(pgid)
+            }
+        }
+    }
+
+    public func removeWorkflowData(workflowUID: String, podNames: [String]) {
+        for podName in podNames where (try? ExecutorError.validate(podName, kind: "pod")) != nil {
+            if case .running = observe(podName: podName) { kill(podName: podName) }
+            FileIO.remove(layout.podDirectory(podName))
+            FileIO.remove(layout.doneMarker(podName))
+        }
+        if (try? ExecutorError.validate(workflowUID, kind: "workflow uid")) != nil {
+            FileIO.remove(layout.volumesDirectory.appendingPathComponent(workflowUID, isDirectory: true))
+        }
+    }
+}

@@ -1,0 +1,53 @@
+import Foundation
+
+/// Where the sandbox executor keeps its files under `$SWIRL_HOME`; shared by the controller and the supervisor.
+public struct SandboxLayout: Sendable, Hashable {
+    /// `$SWIRL_HOME`.
+    public var home: URL
+    /// One directory per pod: request, supervisor lock, logs, result, layers.
+    public var podsDirectory: URL
+    /// An empty file per finished pod, named after it; the controller watches this directory.
+    public var doneDirectory: URL
+    /// Workflow-level volumes: `<volumesDirectory>/<workflowUID>/<volumeName>`.
+    public var volumesDirectory: URL
+
+    /// The layout under `home` (`$SWIRL_HOME`).
+    public init(home: URL) {
+        self.home = home.standardizedFileURL
+        podsDirectory = self.home.appendingPathComponent("pods", isDirectory: true)
+        doneDirectory = self.home.appendingPathComponent("run", isDirectory: true)
+            .appendingPathComponent("done", isDirectory: true)
+        volumesDirectory = self.home.appendingPathComponent("volumes", isDirectory: true)
+    }
+
+    /// The layout a pod directory belongs to (`<home>/pods/<podName>`), for the supervisor, which only gets the pod path.
+    init(podDirectory: URL) {
+        self.init(home: podDirectory.standardizedFileURL.deletingLastPathComponent().deletingLastPathComponent())
+    }
+
+    /// The directory of one pod.
+    public func podDirectory(_ podName: String) -> URL {
+        podsDirectory.appendingPathComponent(podName, isDirectory: true)
+    }
+
+    /// The step's standard output, written by the supervisor as the step runs.
+    public func stdoutLog(_ podName: String) -> URL {
+        PodFiles(podDirectory(podName)).stdoutLog
+    }
+
+    /// The step's standard error, written by the supervisor as the step runs.
+    public func stderrLog(_ podName: String) -> URL {
+        PodFiles(podDirectory(podName)).stderrLog
+    }
+
+    /// The done marker of one pod.
+    func doneMarker(_ podName: String) -> URL {
+        doneDirectory.appendingPathComponent(podName, isDirectory: false)
+    }
+
+    /// The host directory of a workflow-level volume.
+    func workflowVolume(workflowUID: String, name: String) -> URL {
+        volumesDirectory.appendingPathComponent(workflowUID, isDirectory: true)
+            .appendingPathComponent(name, isDirectory: true)
+    }
+}

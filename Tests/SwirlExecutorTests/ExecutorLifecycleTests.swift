@@ -1,0 +1,106 @@
+import Foundation
+import SwirlEngine
+import Testing
+
+@testable import SwirlExecutor
+
+@Suite("Executor lifecycle")
+struct ExecutorLifecycleTests {
+    @Test("observe: notStarted, then running while the supervisor holds its lock, then finished")
+    func observeWithFakeSupervisor() async throws {
+        // A stand-in supervisor: takes the lock, waits for a go file, writes a result and the done marker.
+        let fake = """
+            exec 9>"$1/supervisor.lock"; flock 9; while [ ! -e "$1/go" ]; do sleep 0.05; done
+            printf '{"exitCode":0,"outputParameters":{},"missingOutputs":{},"stdout":"hi"}' > "$1/result.json"
+            : > "$(dirname "$(dirname "$1")")/run/done/$(basename "$1")"
+            """
+        let fixture = try SandboxFixture(supervisorCommand: ["/bin/sh", "-c", fake, "fake-supervisor"])
+        let watcher = try CompletionWatcher(directory: fixture.layout.doneDirectory)
+        defer { watcher.stop() }
+        let request = try pod("observed", argv: ["true"])
+        #expect(fixture.executor.observe(podName: "observed") == .notStarted)
+        try fixture.executor.start(request)
+        try fixture.executor.start(request)  // idempotent
+        #expect(fixture.executor.observe(podName: "observed") == .running)
+        try await Task.sleep(for: .milliseconds(300))
+        #expect(FileLock.isHeld(PodFiles(fixture.layout.podDirectory("observed")).supervisorLock))
+        _ = FileManager.default.createFile(atPath: fixture.layout.podDirectory("observed").path + "/go", contents: nil)
+        var names = watcher.podNames.makeAsyncIterator()
+        #expect(await names.next() == "observed")
+        #expect(fixture.executor.observe(podName: "observed") == .finished(PodResult(exitCode: 0, stdout: "hi")))
+    }
+
+    @Test("a supervisor that exits without a result is reported lost after the startup grace")
+    func lostSupervisor() async throws {
+        let fixture = try SandboxFixture(supervisorCommand: ["/bin/true"])
+        try fixture.executor.start(try pod("lost", argv: ["true"]))
+        #expect(fixture.executor.observe(podName: "lost") == .running)
+        try await Task.sleep(for: .seconds(SandboxExecutor.startupGrace + 0.3))
+        #expect(fixture.executor.observe(podName: "lost") == .lost("supervisor exited without a result"))
+    }
+
+    @Test("a supervisor that cannot be launched leaves an Error result")
+    func unlaunchable() throws {
+        let fixture = try SandboxFixture(supervisorCommand: ["/no/such/swirl", "__supervise"])
+        try fixture.executor.start(try pod("unlaunchable", argv: ["true"]))
+        guard case .finished(let result) = fixture.executor.observe(podName: "unlaunchable") else {
+            Issue.record("expected a finished pod")
+            return
+        }
+        #expect(result.exitCode == nil)
+        #expect(result.error?.contains("/no/such/swirl") == true)
+    }
+
+    @Test("kill terminates a running step and reports it terminated")
+    func kill() async throws {
+        let fixture = try SandboxFixture()
+        let request = try pod("killed", argv: sh("sleep 60"))
+        let started = Date()
+        async let result = fixture.run(request)
+        let podDirectory = fixture.layout.podDirectory("killed")
+        while !FileManager.default.fileExists(atPath: podDirectory.path + "/sandbox.pgid") {
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        try await Task.sleep(for: .milliseconds(300))
+        #expect(fixture.executor.observe(podName: "killed") == .running)
+        fixture.executor.kill(podName: "killed")
+        let finished = try await result
+        #expect(finished.exitCode == nil)
+        #expect(finished.error == "terminated")
+        #expect(Date().timeIntervalSince(started) < 10)
+    }
+
+    @Test("removeWorkflowData deletes the pods and the workflow's volumes")
+    func removeWorkflowData() async throws {
+        let fixture = try SandboxFixture()
+        let request = try pod("to-delete", workflowUID: "uid-del", argv: sh("echo x > /v/f"),
+                              mounts: [#"{"name": "v", "mountPath": "/v"}"#], workflowVolumes: [emptyDir("v")])
+        _ = try await fixture.run(request)
+        let volume = fixture.layout.volumesDirectory.appendingPathComponent("uid-del")
+        #expect(FileManager.default.fileExists(atPath: volume.path))
+        fixture.executor.removeWorkflowData(workflowUID: "uid-del", podNames: ["to-delete"])
+        #expect(!FileManager.default.fileExists(atPath: volume.path))
+        #expect(!FileManager.default.fileExists(atPath: fixture.layout.podDirectory("to-delete").path))
+        #expect(fixture.executor.observe(podName: "to-delete") == .notStarted)
+    }
+
+    @Test("the completion watcher yields existing markers, then new ones as they appear")
+    func completionWatcher() async throws {
+        let fixture = try SandboxFixture()
+        try FileManager.default.createDirectory(at: fixture.layout.doneDirectory, withIntermediateDirectories: true)
+        try FileIO.writeAtomically(Data(), to: fixture.layout.doneMarker("early"))
+        let watcher = try CompletionWatcher(directory: fixture.layout.doneDirectory)
+        var names = watcher.podNames.makeAsyncIterator()
+        #expect(await names.next() == "early")
+        try FileIO.writeAtomically(Data(), to: fixture.layout.doneMarker("late"))
+        #expect(await names.next() == "late")
+        watcher.stop()
+        #expect(await names.next() == nil)
+    }
+
+    @Test("invalid pod names are rejected")
+    func invalidName() throws {
+        let fixture = try SandboxFixture()
+        #expect(throws: ExecutorError.self) { try fixture.executor.start(try pod("../escape", argv: ["true"])) }
+    }
+}

@@ -1,0 +1,70 @@
+import Foundation
+import SwirlEngine
+import SwirlSpec
+import Testing
+
+@testable import SwirlExecutor
+
+/// A throwaway `$SWIRL_HOME` with helpers to run pods through the real supervisor code in-process.
+final class SandboxFixture: @unchecked Sendable {
+    let home: URL
+    let layout: SandboxLayout
+    let executor: SandboxExecutor
+
+    init(supervisorCommand: [String] = ["/bin/false"]) throws {
+        home = URL(fileURLWithPath: NSTemporaryDirectory(), isDirectory: true)
+            .appendingPathComponent("swirl-executor-tests-\(UUID().uuidString)", isDirectory: true)
+        try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
+        layout = SandboxLayout(home: home)
+        executor = SandboxExecutor(layout: layout, supervisorCommand: supervisorCommand)
+    }
+
+    deinit { try? FileManager.default.removeItem(at: home) }
+
+    /// Writes the request like `start` does, then supervises it on a dedicated thread (not the test's pool).
+    func run(_ request: PodRequest) async throws -> PodResult {
+        try requireSandboxTools()
+        let files = try #require(try executor.writeRequest(request))
+        let result: PodResult? = await withCheckedContinuation { continuation in
+            let thread = Thread { continuation.resume(returning: Supervisor.runInProcess(podDirectory: files.directory)) }
+            thread.start()
+        }
+        return try #require(result)
+    }
+}
+
+/// The sandbox tests need bubblewrap: fail with the install hint rather than skip.
+func requireSandboxTools() throws {
+    if ProcessLauncher.which("bwrap") == nil {
+        Issue.record("bwrap is not installed; install it with: apt-get install -y bubblewrap")
+        throw CancellationError()
+    }
+    #expect(getuid() == 0, "the sandbox executor needs root (overlay mounts)")
+}
+
+/// A pod request with test defaults.
+func pod(
+    _ name: String = "pod-\(UUID().uuidString.prefix(8).lowercased())", workflowUID: String = "wf-uid-1",
+    argv: [String], env: [String: String] = [:], workingDir: String? = nil, mounts: [String] = [],
+    workflowVolumes: [Volume] = [], templateVolumes: [Volume] = [], script: String? = nil,
+    outputs: [String: String] = [:], deadline: Double? = nil
+) throws -> PodRequest {
+    PodRequest(
+        workflowName: "wf", workflowUID: workflowUID, nodeID: "node-\(name)", podName: name, image: "alpine:3.19",
+        argv: argv, env: env, workingDir: workingDir, volumeMounts: try mounts.map(volumeMount),
+        workflowVolumes: workflowVolumes, templateVolumes: templateVolumes, scriptSource: script,
+        outputParameterPaths: outputs, deadlineSeconds: deadline)
+}
+
+/// `VolumeMount` has no public memberwise init: decode it from its manifest JSON.
+func volumeMount(_ json: String) throws -> VolumeMount {
+    try JSONDecoder().decode(VolumeMount.self, from: Data(json.utf8))
+}
+
+func emptyDir(_ name: String) -> Volume { Volume(name: name, source: ["emptyDir": .object([:])]) }
+
+func hostPathVolume(_ name: String, _ path: String) -> Volume {
+    Volume(name: name, source: ["hostPath": .object(["path": .string(path), "type": .string("DirectoryOrCreate")])])
+}
+
+func sh(_ script: String) -> [String] { ["/bin/sh", "-c", script] }
