@@ -100,6 +100,7 @@ struct PodRunner {
     /// Waits for the sandbox, enforcing the deadline and honouring a terminate request.
     private func wait(for pid: pid_t, deadline: Double?, watch: DirectoryWatch?) -> (WaitStatus?, Stop?) {
         let exited = ChildExit(pid: pid)
+        guard exited.fd >= 0 else { return (exited.waitBlocking(), nil) }
         let deadlineDate = deadline.map { Date().addingTimeInterval(max(0, $0)) }
         var stop: Stop?
         while stop == nil {
@@ -149,7 +150,11 @@ struct PodRunner {
             return result
         } else {
             let how = status.map { $0.exitCode.map { "exit status \($0)" } ?? "signal \($0.signal ?? 0)" } ?? "unknown status"
-            result.error = "the sandbox ended (\(how)) before the step's exit status was recorded; see \(files.supervisorLog.path)"
+            let log = (try? FileIO.readPrefix(of: files.supervisorLog, limit: 64 * 1024))
+                .map { String(decoding: $0, as: UTF8.self) } ?? ""
+            let detail = log.split(separator: "\n").suffix(3).joined(separator: "; ")
+            result.error = "the sandbox ended (\(how)) before the step ran"
+                + (detail.isEmpty ? "" : ": \(detail)") + " (see \(files.supervisorLog.path))"
             return result
         }
         for (index, name) in request.outputParameterPaths.keys.sorted().enumerated() {
@@ -174,11 +179,14 @@ final class ChildExit: @unchecked Sendable {
     private let writeEnd: Int32
     private let lock = NSLock()
     private var raw: Int32?
+    private let pid: pid_t
 
     var fd: Int32 { readEnd }
 
     init(pid: pid_t) {
         (readEnd, writeEnd) = Pipe.make() ?? (-1, -1)
+        self.pid = pid
+        guard readEnd >= 0 else { return }
         let thread = Thread { [self] in
             let status = ProcessLauncher.wait(pid)
             lock.withLock { raw = status }
@@ -191,8 +199,11 @@ final class ChildExit: @unchecked Sendable {
 
     func status() -> WaitStatus? { lock.withLock { raw.map(WaitStatus.init(raw:)) } }
 
+    /// Without a pipe (out of descriptors) there is no reaper thread: wait here instead.
+    func waitBlocking() -> WaitStatus? { ProcessLauncher.wait(pid).map(WaitStatus.init(raw:)) }
+
     deinit {
-        close(readEnd)
-        close(writeEnd)
+        if readEnd >= 0 { close(readEnd) }
+        if writeEnd >= 0 { close(writeEnd) }
     }
 }

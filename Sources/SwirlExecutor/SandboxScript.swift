@@ -35,6 +35,10 @@ struct SandboxScript {
     var bwrapArguments: [String] {
         var args = ["--bind", files.merged.path, "/", "--proc", "/proc", "--dev", "/dev", "--tmpfs", "/run",
                     "--ro-bind", "/sys", "/sys", "--bind", files.tmp.path, "/tmp"]
+        // /run is a fresh tmpfs: keep DNS working when /etc/resolv.conf points into the host's /run.
+        if let resolver = Self.runResolvConf {
+            args += ["--ro-bind", resolver, resolver]
+        }
         if request.scriptSource != nil {
             args += ["--ro-bind", files.scriptFile.path, Self.stagingScriptPath]
         }
@@ -48,6 +52,12 @@ struct SandboxScript {
         args += request.argv
         if request.scriptSource != nil { args.append(Self.stagingScriptPath) }
         return args
+    }
+
+    /// The host's resolver file when `/etc/resolv.conf` is a link into `/run` (systemd-resolved), else nil.
+    static var runResolvConf: String? {
+        let resolved = URL(fileURLWithPath: "/etc/resolv.conf").resolvingSymlinksInPath().path
+        return resolved.hasPrefix("/run/") && FileManager.default.fileExists(atPath: resolved) ? resolved : nil
     }
 
     var workingDirectory: String {
@@ -92,6 +102,7 @@ struct SandboxScript {
             "fail() { printf '%s\\n' \"$1\" > \"$STATUS/error\"; exit \(Self.setupFailureStatus); }",
             "if ! err=$(\(q(tools.mount)) -t overlay overlay -o \(q(overlayOptions)) \(q(merged)) 2>&1); then",
             "  # The pod directory may be on a filesystem that cannot hold an overlay upper layer: use a tmpfs.",
+            "  echo \"swirl: overlay layer on disk failed ($err); using a tmpfs layer\" >&2",
             "  \(q(tools.mount)) -t tmpfs -o mode=0755 swirl-layer \(q(layer)) || fail \"could not mount a tmpfs for the layer after the overlay failed: $err\"",
             "  mkdir -p \(q(layer + "/upper")) \(q(layer + "/work")) || fail 'could not create the overlay directories'",
             "  err2=$(\(q(tools.mount)) -t overlay overlay -o \(q(overlayOptions)) \(q(merged)) 2>&1) || fail \"could not mount the copy-on-write root over /: $err; on a tmpfs: $err2\"",

@@ -63,6 +63,11 @@ public struct WorkflowSpec: Codable, Sendable, Hashable {
 public struct WorkflowTemplateRef: Codable, Sendable, Hashable {
     public var name: String?
     public var clusterScope: Bool?
+
+    public init(name: String? = nil, clusterScope: Bool? = nil) {
+        self.name = name
+        self.clusterScope = clusterScope
+    }
 }
 
 /// `synchronization`: mutexes and semaphores (v4 plural forms and the older singular ones).

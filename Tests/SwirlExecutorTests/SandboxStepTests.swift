@@ -15,6 +15,13 @@ struct SandboxStepTests {
         #expect(result.startedAt != nil && result.finishedAt != nil)
     }
 
+    @Test("a step killed by a signal reports 128 + the signal, as a shell does")
+    func signalled() async throws {
+        let fixture = try SandboxFixture()
+        let result = try await fixture.run(try pod(argv: sh("kill -KILL $$")))
+        #expect(result.exitCode == 137, "\(result)")
+    }
+
     @Test("stdout is captured with one trailing newline trimmed; stderr goes to its own log")
     func stdout() async throws {
         let fixture = try SandboxFixture()

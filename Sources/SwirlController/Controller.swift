@@ -1,0 +1,265 @@
+import Foundation
+import Logging
+import SwirlEngine
+import SwirlExecutor
+import SwirlSpec
+import SwirlStore
+
+/// The runtime loop: owns running workflows (one lease each), feeds events to their engines, commits each batch
+/// before acting on it, and hands pods to the executor. Event-driven: it sleeps until a pod finishes, a timer is
+/// due, or a marker in the wake directory announces new work.
+public actor Controller {
+    public enum Scope: Sendable {
+        /// Adopt every workflow of this home (the background controller).
+        case all
+        /// Only these workflows (the embedded controller of `submit --wait` / `wait`).
+        case only(Set<String>)
+    }
+
+    enum Input: Sendable {
+        case podDone(String)
+        case wake(String)
+        case poke
+        case renewLeases
+    }
+
+    let store: any WorkflowStore
+    let executor: any Executor
+    let home: SwirlHome
+    let layout: SandboxLayout
+    let scope: Scope
+    let owner = LeaseOwner.current
+    let leaseDuration: TimeInterval = 15
+    var logger = Logger(label: "swirl.controller")
+
+    var engines: [String: WorkflowEngine] = [:]
+    var pods: [String: (uid: String, nodeID: String)] = [:]
+    var timers: [String: Task<Void, Never>] = [:]
+    var finished: Set<String> = []
+    var continuation: AsyncStream<Input>.Continuation?
+
+    public init(store: any WorkflowStore, executor: any Executor, home: SwirlHome, layout: SandboxLayout, scope: Scope) {
+        self.store = store
+        self.executor = executor
+        self.home = home
+        self.layout = layout
+        self.scope = scope
+    }
+
+    /// Runs until `exitWhenIdle` finds nothing left to do (or forever when false).
+    public func run(exitWhenIdle: Bool) async throws {
+        try home.prepare()
+        try FileManager.default.createDirectory(at: layout.doneDirectory, withIntermediateDirectories: true)
+        let (stream, continuation) = AsyncStream.makeStream(of: Input.self)
+        self.continuation = continuation
+        let completions = try CompletionWatcher(directory: layout.doneDirectory)
+        let wakes = try CompletionWatcher(directory: home.wakeDirectory)
+        let forwarders = [
+            Task { for await name in completions.podNames { continuation.yield(.podDone(name)) } },
+            Task {
+                for await marker in wakes.podNames {
+                    try? FileManager.default.removeItem(at: self.home.wakeDirectory.appendingPathComponent(marker))
+                    continuation.yield(.poke)
+                }
+            },
+            Task {
+                while !Task.isCancelled {
+                    try? await Task.sleep(for: .seconds(leaseDuration / 3))
+                    continuation.yield(.renewLeases)
+                }
+            },
+        ]
+        defer {
+            for task in forwarders { task.cancel() }
+            for task in timers.values { task.cancel() }
+            completions.stop()
+            wakes.stop()
+            for uid in engines.keys { try? store.releaseLease(uid: uid, owner: owner.text) }
+        }
+        adoptWorkflows()
+        if exitWhenIdle, try isIdle() { return }
+        for await input in stream {
+            switch input {
+            case .podDone(let podName): podDone(podName)
+            case .wake(let uid): feed(uid, .wake)
+            case .poke: adoptWorkflows()
+            case .renewLeases: renewLeases()
+            }
+            if exitWhenIdle, try isIdle() { break }
+        }
+    }
+
+    /// Whether there is nothing to do: no engine running and (for the background controller) nothing to adopt.
+    func isIdle() throws -> Bool {
+        guard engines.isEmpty else { return false }
+        switch scope {
+        case .all: return try !store.hasUnfinishedWorkflows()
+        case .only(let names):
+            let leases = try store.unfinishedLeases()
+            return !leases.contains { names.contains($0.name) }
+        }
+    }
+
+    // MARK: - Adoption
+
+    /// Takes every adoptable workflow in scope: new ones start, unfinished ones go on from their stored state.
+    func adoptWorkflows() {
+        let now = Date()
+        guard let leases = try? store.unfinishedLeases() else { return }
+        for lease in leases where engines[lease.uid] == nil {
+            if case .only(let names) = scope, !names.contains(lease.name) { continue }
+            var dead: String?
+            if let holder = lease.owner, holder != owner.text {
+                let expired = (lease.expires ?? .distantPast) < now
+                if let parsed = LeaseOwner(text: holder), parsed.isDeadLocalProcess {
+                    dead = holder
+                } else if !expired {
+                    continue
+                }
+            }
+            do {
+                guard
+                    try store.acquireLease(
+                        uid: lease.uid, owner: owner.text, until: now.addingTimeInterval(leaseDuration), now: now,
+                        replacing: dead)
+                else { continue }
+                try adopt(uid: lease.uid)
+            } catch {
+                logger.error("cannot adopt workflow \(lease.name): \(error)")
+            }
+        }
+    }
+
+    func templateLibrary() -> TemplateLibrary {
+        var library = TemplateLibrary()
+        for stored in (try? store.listTemplates(kind: "WorkflowTemplate")) ?? [] {
+            library.namespaced[stored.name] = stored.workflow.spec
+        }
+        for stored in (try? store.listTemplates(kind: "ClusterWorkflowTemplate")) ?? [] {
+            library.cluster[stored.name] = stored.workflow.spec
+        }
+        return library
+    }
+
+    func adopt(uid: String) throws {
+        guard let stored = try store.workflow(uid: uid) else { return }
+        var workflow = stored.workflow
+        workflow.metadata.name = stored.name
+        let library = templateLibrary()
+        if stored.status.nodes.isEmpty && stored.status.phase != .running {
+            engines[uid] = WorkflowEngine(workflow: workflow, uid: uid, library: library)
+            feed(uid, .start)
+            return
+        }
+        var engine = WorkflowEngine(workflow: workflow, uid: uid, status: stored.status, library: library)
+        var events: [EngineEvent] = []
+        for nodeID in engine.runningPodNodeIDs {
+            guard let node = engine.status.nodes[nodeID], let podName = node.podName else { continue }
+            pods[podName] = (uid, nodeID)
+            switch executor.observe(podName: podName) {
+            case .finished(let result): events.append(.podFinished(nodeID: nodeID, result: result))
+            case .running: break
+            case .lost(let reason): events.append(.podFinished(nodeID: nodeID, result: PodResult(exitCode: nil, error: reason)))
+            case .notStarted:
+                do {
+                    try executor.start(try engine.podRequest(for: node))
+                } catch {
+                    events.append(.podFinished(nodeID: nodeID, result: PodResult(exitCode: nil, error: "\(error)")))
+                }
+            }
+        }
+        let actions = engine.resume(now: Date())
+        engines[uid] = engine
+        commit(uid, events: ["adopted by \(owner.text)"])
+        perform(actions, uid: uid)
+        for event in events { feed(uid, event) }
+    }
+
+    func renewLeases() {
+        let now = Date()
+        for uid in engines.keys {
+            let kept = (try? store.acquireLease(
+                uid: uid, owner: owner.text, until: now.addingTimeInterval(leaseDuration), now: now, replacing: nil))
+                ?? false
+            if !kept {
+                logger.warning("lost the lease of workflow \(uid)")
+                engines[uid] = nil
+            }
+        }
+        adoptWorkflows()
+    }
+
+    // MARK: - Events
+
+    func podDone(_ podName: String) {
+        guard let (uid, nodeID) = pods[podName] else { return }
+        guard case .finished(let result) = executor.observe(podName: podName) else { return }
+        pods[podName] = nil
+        feed(uid, .podFinished(nodeID: nodeID, result: result))
+    }
+
+    /// Feeds one event: handle, commit, then act.
+    func feed(_ uid: String, _ event: EngineEvent) {
+        guard var engine = engines[uid] else { return }
+        let actions = engine.handle(event, now: Date())
+        engines[uid] = engine
+        commit(uid, events: [Self.describe(event)])
+        perform(actions, uid: uid)
+    }
+
+    func commit(_ uid: String, events: [String]) {
+        guard var engine = engines[uid] else { return }
+        let changed = engine.takeChangedNodeIDs()
+        engines[uid] = engine
+        let nodes = changed.compactMap { engine.status.nodes[$0] }
+        do {
+            try store.save(StateBatch(uid: uid, status: engine.status, changedNodes: nodes, events: events))
+        } catch {
+            logger.error("cannot save workflow \(uid): \(error)")
+        }
+    }
+
+    func perform(_ actions: [EngineAction], uid: String) {
+        for action in actions {
+            switch action {
+            case .startPod(let request):
+                pods[request.podName] = (uid, request.nodeID)
+                do {
+                    try executor.start(request)
+                } catch {
+                    feed(uid, .podFinished(nodeID: request.nodeID, result: PodResult(exitCode: nil, error: "\(error)")))
+                }
+            case .killPod(_, let podName):
+                executor.kill(podName: podName)
+            case .wakeAt(let date):
+                schedule(uid: uid, at: date)
+            case .completed:
+                timers[uid]?.cancel()
+                timers[uid] = nil
+                engines[uid] = nil
+                try? store.releaseLease(uid: uid, owner: owner.text)
+            }
+        }
+    }
+
+    func schedule(uid: String, at date: Date) {
+        timers[uid]?.cancel()
+        let continuation = self.continuation
+        timers[uid] = Task {
+            let delay = date.timeIntervalSinceNow
+            if delay > 0 { try? await Task.sleep(for: .seconds(delay)) }
+            if !Task.isCancelled { continuation?.yield(.wake(uid)) }
+        }
+    }
+
+    static func describe(_ event: EngineEvent) -> String {
+        switch event {
+        case .start: return "start"
+        case .podStarted(let id, _): return "pod started \(id)"
+        case .podFinished(let id, let result):
+            return "pod finished \(id) exit=\(result.exitCode.map(String.init) ?? "none")\(result.error.map { " error=\($0)" } ?? "")"
+        case .wake: return "wake"
+        case .shutdown(let terminate): return terminate ? "terminate" : "stop"
+        }
+    }
+}

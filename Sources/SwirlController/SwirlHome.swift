@@ -1,0 +1,36 @@
+import Foundation
+
+/// Where Swirl keeps its state: `$SWIRL_HOME`, default `~/.swirl`.
+public struct SwirlHome: Sendable {
+    public var url: URL
+
+    public init(environment: [String: String] = ProcessInfo.processInfo.environment) {
+        if let path = environment["SWIRL_HOME"], !path.isEmpty {
+            url = URL(fileURLWithPath: path, isDirectory: true)
+        } else {
+            url = FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".swirl", isDirectory: true)
+        }
+    }
+
+    public init(url: URL) { self.url = url }
+
+    public var databasePath: String { url.appendingPathComponent("swirl.sqlite").path }
+    /// Markers dropped here wake the controller (new submissions, commands).
+    public var wakeDirectory: URL { url.appendingPathComponent("run/wake", isDirectory: true) }
+    /// Held (flock) by the running background controller.
+    public var controllerLock: URL { url.appendingPathComponent("run/controller.lock") }
+    public var controllerLog: URL { url.appendingPathComponent("run/controller.log") }
+
+    /// Creates the directories.
+    public func prepare() throws {
+        for dir in [url, wakeDirectory] {
+            try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        }
+    }
+
+    /// Tells any controller of this home to look for work.
+    public func poke(_ reason: String) {
+        let marker = wakeDirectory.appendingPathComponent("\(reason)-\(getpid())-\(UInt64.random(in: 0...UInt64.max))")
+        FileManager.default.createFile(atPath: marker.path, contents: nil)
+    }
+}

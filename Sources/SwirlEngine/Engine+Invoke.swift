@@ -1,0 +1,187 @@
+import Foundation
+import SwirlSpec
+
+/// Where a template runs: its node name, display name, and position in the tree.
+struct Placement {
+    var nodeName: String
+    var displayName: String
+    var boundaryID: String?
+    var parentID: String?
+}
+
+extension WorkflowEngine {
+    /// The template a node runs (by `templateRef` or by name in this workflow).
+    func template(for node: NodeStatus) -> Template? {
+        if let ref = node.templateRef { return library.template(ref) }
+        guard let templateName = node.templateName else { return nil }
+        return workflow.spec.template(named: templateName)
+    }
+
+    /// Resolves the template of a step or task.
+    func resolveTemplate(name: String?, ref: TemplateRef?, inline: Template?) -> Template? {
+        if let inline { return inline }
+        if let ref { return library.template(ref) }
+        guard let name else { return nil }
+        return workflow.spec.template(named: name)
+    }
+
+    /// Runs `template` at `placement` with the given argument values; returns the new node's ID.
+    @discardableResult
+    mutating func invoke(
+        template: Template, templateRef: TemplateRef?, at placement: Placement, arguments: [String: String]
+    ) -> String {
+        let templateName = templateRef == nil ? template.name : templateRef?.template
+        // Resolve inputs: an argument beats the input's value, `default` applies when nothing is supplied.
+        var resolved: [Parameter] = []
+        var missing: String?
+        var wfScope = Scope()
+        wfScope.nodeName = placement.nodeName
+        for input in template.inputs?.parameters ?? [] {
+            var value = arguments[input.name] ?? input.value?.value ?? input.default?.value
+            if let raw = value { value = (try? substitute(raw, in: wfScope)) ?? raw }
+            guard let value else {
+                missing = missing ?? "inputs.parameters.\(input.name) was not supplied"
+                continue
+            }
+            if let allowed = input.enum, !allowed.isEmpty, !allowed.contains(where: { $0.value == value }) {
+                missing = missing ?? "inputs.parameters.\(input.name) value '\(value)' is not one of \(allowed.map(\.value))"
+            }
+            var parameter = Parameter(name: input.name, value: value)
+            parameter.default = input.default
+            resolved.append(parameter)
+        }
+        let inputs = resolved.isEmpty ? nil : Inputs(parameters: resolved)
+        if let missing {
+            var node = createNode(
+                name: placement.nodeName, displayName: placement.displayName, type: nodeType(for: template),
+                templateName: templateName, boundaryID: placement.boundaryID, parentID: placement.parentID,
+                phase: .pending)
+            node.templateRef = templateRef
+            put(node)
+            complete(node.id, phase: .error, message: missing)
+            return node.id
+        }
+        if let strategy = template.retryStrategy ?? workflow.spec.retryStrategy, template.kind != .unknown {
+            _ = strategy
+            var retry = createNode(
+                name: placement.nodeName, displayName: placement.displayName, type: .retry, templateName: templateName,
+                boundaryID: placement.boundaryID, parentID: placement.parentID)
+            retry.inputs = inputs
+            retry.templateRef = templateRef
+            put(retry)
+            startRetryAttempt(retryID: retry.id)
+            return retry.id
+        }
+        return invokeBody(template: template, templateRef: templateRef, at: placement, inputs: inputs, retries: nil)
+    }
+
+    func nodeType(for template: Template) -> NodeType {
+        switch template.kind {
+        case .steps: return .steps
+        case .dag: return .dag
+        case .suspend: return .suspend
+        case .http: return .http
+        case .plugin: return .plugin
+        default: return .pod
+        }
+    }
+
+    /// Runs one attempt of a template (no retry wrapper).
+    @discardableResult
+    mutating func invokeBody(
+        template: Template, templateRef: TemplateRef?, at placement: Placement, inputs: Inputs?, retries: Int?
+    ) -> String {
+        let templateName = templateRef == nil ? template.name : templateRef?.template
+        let type = nodeType(for: template)
+        var node = createNode(
+            name: placement.nodeName, displayName: placement.displayName, type: type, templateName: templateName,
+            boundaryID: placement.boundaryID, parentID: placement.parentID, phase: .pending)
+        node.inputs = inputs
+        node.templateRef = templateRef
+        put(node)
+        if shutdown != nil {
+            complete(node.id, phase: .failed, message: shutdownMessage)
+            return node.id
+        }
+        switch template.kind {
+        case .container, .script:
+            node.podName = NodeNaming.podName(workflowName: name, nodeName: node.name, templateName: templateName ?? "")
+            if let image = (template.container ?? template.script)?.image {
+                node.message = "image \(image): running on the host root"
+            }
+            put(node)
+            podQueue.append(node.id)
+        case .steps:
+            node.phase = .running
+            put(node)
+            startStepGroup(stepsID: node.id, index: 0)
+        case .dag:
+            node.phase = .running
+            put(node)
+            startDAG(dagID: node.id)
+        case .suspend:
+            node.phase = .running
+            put(node)
+            if let text = template.suspend?.duration?.value, let seconds = GoDuration.seconds(text) {
+                timers[node.id] = now.addingTimeInterval(seconds)
+                pendingActions.append(.wakeAt(now.addingTimeInterval(seconds)))
+            }
+        case .unknown:
+            complete(node.id, phase: .error, message: "template '\(templateName ?? "")' has no template type")
+        default:
+            complete(
+                node.id, phase: .error,
+                message: "\(template.kind.rawValue) templates are not supported by Swirl yet")
+        }
+        return node.id
+    }
+
+    var shutdownMessage: String {
+        shutdown == .terminate ? "Stopped with strategy 'Terminate'" : "Stopped with strategy 'Stop'"
+    }
+}
+
+/// Go-style durations ("30s", "1m30s", "2h") and plain seconds ("20").
+public enum GoDuration {
+    public static func seconds(_ text: String) -> Double? {
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        if let plain = Double(trimmed) { return plain }
+        var total = 0.0
+        var number = ""
+        var index = trimmed.startIndex
+        var sawUnit = false
+        while index < trimmed.endIndex {
+            let char = trimmed[index]
+            if char.isNumber || char == "." {
+                number.append(char)
+                index = trimmed.index(after: index)
+                continue
+            }
+            var unit = String(char)
+            let next = trimmed.index(after: index)
+            if next < trimmed.endIndex, (char == "m" && trimmed[next] == "s") || (char == "u" && trimmed[next] == "s")
+                || (char == "n" && trimmed[next] == "s")
+            {
+                unit.append("s")
+                index = trimmed.index(after: next)
+            } else {
+                index = next
+            }
+            guard let value = Double(number) else { return nil }
+            number = ""
+            sawUnit = true
+            switch unit {
+            case "h": total += value * 3600
+            case "m": total += value * 60
+            case "s": total += value
+            case "ms": total += value / 1000
+            case "us": total += value / 1_000_000
+            case "ns": total += value / 1_000_000_000
+            case "d": total += value * 86400
+            default: return nil
+            }
+        }
+        if !number.isEmpty { return nil }
+        return sawUnit ? total : nil
+    }
+}

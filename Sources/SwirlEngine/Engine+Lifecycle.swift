@@ -1,0 +1,106 @@
+import Foundation
+import SwirlSpec
+
+extension WorkflowEngine {
+    /// The first event: mark Running and invoke the entrypoint as the root node.
+    mutating func startWorkflow() {
+        guard status.nodes.isEmpty else { return }
+        status.phase = .running
+        status.startedAt = now
+        guard let entrypoint = workflow.spec.entrypoint, !entrypoint.isEmpty else {
+            finishWorkflow(phase: .error, message: "spec.entrypoint is required")
+            return
+        }
+        guard let template = workflow.spec.template(named: entrypoint) else {
+            finishWorkflow(phase: .error, message: "entrypoint template '\(entrypoint)' not found")
+            return
+        }
+        if let deadline = workflow.spec.activeDeadlineSeconds, deadline > 0 {
+            timers[name] = now.addingTimeInterval(Double(deadline))
+            pendingActions.append(.wakeAt(now.addingTimeInterval(Double(deadline))))
+        }
+        var arguments: [String: String] = [:]
+        for (key, value) in workflowParameters { arguments[key] = value }
+        invoke(
+            template: template, templateRef: nil,
+            at: Placement(nodeName: name, displayName: name, boundaryID: nil, parentID: nil), arguments: arguments)
+    }
+
+    /// The exit handler's template name (`spec.onExit` or `spec.hooks.exit`).
+    var exitHandler: (String?, TemplateRef?)? {
+        if let onExit = workflow.spec.onExit, !onExit.isEmpty { return (onExit, nil) }
+        if let hook = workflow.spec.hooks?["exit"] { return (hook.template, hook.templateRef) }
+        return nil
+    }
+
+    /// The entrypoint finished: run the exit handler, or finish.
+    mutating func rootCompleted() {
+        timers[name] = nil
+        guard shutdown != .terminate, let (templateName, ref) = exitHandler else {
+            finishFromRoot()
+            return
+        }
+        guard let template = resolveTemplate(name: templateName, ref: ref, inline: nil) else {
+            finishWorkflow(phase: .error, message: "onExit template '\(templateName ?? "")' not found")
+            return
+        }
+        var arguments: [String: String] = [:]
+        let scope = Scope()
+        for parameter in workflow.spec.hooks?["exit"]?.arguments?.parameters ?? [] {
+            arguments[parameter.name] = (try? substitute(parameter.value?.value ?? "", in: scope)) ?? ""
+        }
+        let exitName = "\(name).onExit"
+        let savedShutdown = shutdown
+        shutdown = nil
+        invoke(
+            template: template, templateRef: ref,
+            at: Placement(nodeName: exitName, displayName: exitName, boundaryID: nil, parentID: nil),
+            arguments: arguments)
+        shutdown = savedShutdown
+    }
+
+    mutating func exitHandlerCompleted() {
+        finishFromRoot()
+    }
+
+    /// The workflow's phase from the root node and the exit handler (a failed handler fails a good run).
+    mutating func finishFromRoot() {
+        guard !status.phase.isCompleted else { return }
+        guard let root = status.nodes[name] else { return }
+        if let exitNode = status.nodes[nodeID("\(name).onExit")], !exitNode.phase.isCompleted { return }
+        var phase = Self.workflowPhase(forRoot: root.phase)
+        var message = phase == .succeeded ? nil : root.message
+        if phase == .succeeded, let exitNode = status.nodes[nodeID("\(name).onExit")], exitNode.phase.isFailure {
+            phase = Self.workflowPhase(forRoot: exitNode.phase)
+            message = exitNode.message
+        }
+        finishWorkflow(phase: phase, message: message)
+    }
+
+    mutating func finishWorkflow(phase: WorkflowPhase, message: String?) {
+        status.phase = phase
+        status.message = message
+        status.finishedAt = now
+        timers = [:]
+        podQueue.removeAll()
+        pendingActions.append(.completed(phase))
+    }
+
+    /// `stop` / `terminate`, and the workflow deadline: kill running pods, start nothing new.
+    mutating func beginShutdown(terminate: Bool, message: String? = nil) {
+        guard !status.phase.isCompleted else { return }
+        shutdown = terminate ? .terminate : .stop
+        for node in status.nodes.values where node.type == .pod && !node.phase.isCompleted {
+            if node.phase == .running, let podName = node.podName {
+                pendingActions.append(.killPod(nodeID: node.id, podName: podName))
+            }
+        }
+        for id in podQueue { complete(id, phase: .failed, message: message ?? shutdownMessage) }
+        podQueue.removeAll()
+        for (id, _) in timers where id != name {
+            timers[id] = nil
+            complete(id, phase: .failed, message: message ?? shutdownMessage)
+        }
+        if status.nodes[name] == nil { finishWorkflow(phase: .failed, message: message ?? shutdownMessage) }
+    }
+}

@@ -1,0 +1,133 @@
+import Foundation
+import SwirlSpec
+
+extension WorkflowEngine {
+    /// Starts queued pods while the workflow's `parallelism` allows.
+    mutating func dispatchQueuedPods() {
+        let limit = workflow.spec.parallelism.flatMap { $0 > 0 ? $0 : nil } ?? Int.max
+        while activePods < limit, let id = podQueue.popFirst() {
+            guard var node = status.nodes[id], node.phase == .pending else { continue }
+            if shutdown != nil {
+                complete(id, phase: .failed, message: shutdownMessage)
+                continue
+            }
+            do {
+                let request = try podRequest(for: node)
+                node.phase = .running
+                put(node)
+                activePods += 1
+                pendingActions.append(.startPod(request))
+            } catch {
+                complete(id, phase: .error, message: "\(error)")
+            }
+        }
+    }
+
+    /// The fully resolved pod of a Pod node; rebuilt from the node alone, so a restarted controller can start it.
+    public func podRequest(for node: NodeStatus) throws -> PodRequest {
+        guard let template = template(for: node), let container = template.container ?? template.script else {
+            throw EngineError("template '\(node.templateName ?? "")' of node '\(node.name)' not found")
+        }
+        var scope = Scope(node: node)
+        scope.podName = node.podName
+        scope.retries = retryIndex(of: node)
+        func sub(_ text: String) throws -> String { try substitute(text, in: scope) }
+        var env: [String: String] = [
+            "ARGO_POD_NAME": node.podName ?? "", "ARGO_NODE_ID": node.id, "ARGO_WORKFLOW_NAME": name,
+            "ARGO_CONTAINER_NAME": "main", "ARGO_TEMPLATE": template.name ?? "",
+        ]
+        for variable in container.env ?? [] {
+            env[variable.name] = try sub(variable.value ?? "")
+        }
+        var argv = try (container.command ?? []).map(sub) + (container.args ?? []).map(sub)
+        var source: String?
+        if template.script != nil {
+            if container.command == nil { argv = ["sh"] + argv }
+            source = try sub(container.source ?? "")
+        }
+        var outputPaths: [String: String] = [:]
+        for parameter in template.outputs?.parameters ?? [] {
+            if let path = parameter.valueFrom?.path { outputPaths[parameter.name] = try sub(path) }
+        }
+        var deadline = template.activeDeadlineSeconds.flatMap { Double($0.value) }
+        if let timeout = template.timeout, let seconds = GoDuration.seconds(try sub(timeout)) {
+            deadline = min(deadline ?? seconds, seconds)
+        }
+        return PodRequest(
+            workflowName: name, workflowUID: uid, nodeID: node.id, podName: node.podName ?? node.id,
+            image: try container.image.map(sub), argv: argv, env: env, workingDir: try container.workingDir.map(sub),
+            volumeMounts: container.volumeMounts ?? [], workflowVolumes: workflow.spec.volumes ?? [],
+            templateVolumes: template.volumes ?? [], scriptSource: source, outputParameterPaths: outputPaths,
+            deadlineSeconds: deadline)
+    }
+
+    /// The attempt number of a retry child (`name(2)` → 2).
+    func retryIndex(of node: NodeStatus) -> Int? {
+        guard let parentID = parentOf[node.id], status.nodes[parentID]?.type == .retry else { return nil }
+        return status.nodes[parentID]?.children?.firstIndex(of: node.id)
+    }
+
+    /// A pod's supervisor reported: turn exit code and files into phase and outputs.
+    mutating func podFinished(nodeID: String, result: PodResult) {
+        guard let node = status.nodes[nodeID], node.type == .pod, !node.phase.isCompleted else { return }
+        if let started = result.startedAt, var updated = status.nodes[nodeID] {
+            updated.startedAt = min(updated.startedAt ?? started, started)
+            put(updated)
+        }
+        guard let exitCode = result.exitCode else {
+            complete(nodeID, phase: shutdown != nil ? .failed : .error, message: result.error ?? "pod did not run", outputs: nil)
+            return
+        }
+        var outputs = Outputs(exitCode: String(exitCode))
+        outputs.result = result.stdout
+        var phase: NodePhase = exitCode == 0 ? .succeeded : .failed
+        var message: String? = exitCode == 0 ? nil : "Error (exit code \(exitCode))"
+        if let error = result.error, exitCode != 0 { message = error }
+        let template = template(for: node)
+        var parameters: [Parameter] = []
+        for declared in template?.outputs?.parameters ?? [] where declared.valueFrom?.path != nil {
+            var parameter = Parameter(name: declared.name)
+            parameter.globalName = declared.globalName
+            if let value = result.outputParameters[declared.name] {
+                parameter.value = AnyString(value)
+            } else if let fallback = declared.valueFrom?.default {
+                parameter.value = fallback
+            } else if phase == .succeeded {
+                phase = .error
+                let reason = result.missingOutputs[declared.name] ?? "file not found"
+                message = "failed to read output parameter '\(declared.name)' from \(declared.valueFrom?.path ?? ""): \(reason)"
+            }
+            parameter.valueFrom = declared.valueFrom
+            parameters.append(parameter)
+        }
+        if !parameters.isEmpty { outputs.parameters = parameters }
+        if phase == .succeeded { publishGlobalOutputs(parameters) }
+        var finished = status.nodes[nodeID] ?? node
+        if let end = result.finishedAt { finished.finishedAt = end }
+        put(finished)
+        complete(nodeID, phase: phase, message: message ?? finished.message, outputs: outputs)
+        if let end = result.finishedAt, var done = status.nodes[nodeID] {
+            done.finishedAt = end
+            put(done)
+        }
+    }
+
+    /// `globalName` outputs become `workflow.outputs.parameters.*` and `status.outputs`.
+    mutating func publishGlobalOutputs(_ parameters: [Parameter]) {
+        for parameter in parameters {
+            guard let global = parameter.globalName else { continue }
+            var outputs = status.outputs ?? Outputs()
+            var list = outputs.parameters ?? []
+            list.removeAll { $0.name == global }
+            list.append(Parameter(name: global, value: parameter.value?.value))
+            outputs.parameters = list
+            status.outputs = outputs
+        }
+    }
+}
+
+/// An error inside the engine, shown as a node's message.
+public struct EngineError: Error, CustomStringConvertible, Sendable {
+    public var description: String
+    public init(_ description: String) { self.description = description }
+}

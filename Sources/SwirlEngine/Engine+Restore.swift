@@ -1,0 +1,48 @@
+import Foundation
+import SwirlSpec
+
+extension WorkflowEngine {
+    /// Rebuilds every cache from the stored nodes (once, when a controller adopts the workflow).
+    mutating func rebuildCaches() {
+        parentOf = [:]
+        for node in status.nodes.values {
+            for child in node.children ?? [] { parentOf[child] = node.id }
+        }
+        activePods = 0
+        var queued: [NodeStatus] = []
+        for node in status.nodes.values where !node.phase.isCompleted {
+            switch node.type {
+            case .pod:
+                if node.phase == .running { activePods += 1 } else { queued.append(node) }
+            case .dag:
+                dags[node.id] = buildDAGRuntime(node)
+            case .retry:
+                if let lastID = node.children?.last, let last = status.nodes[lastID], last.phase.isCompleted {
+                    timers[node.id] = last.finishedAt ?? now
+                }
+            case .suspend:
+                if let template = template(for: node), let text = template.suspend?.duration?.value,
+                    let seconds = GoDuration.seconds(text)
+                {
+                    timers[node.id] = (node.startedAt ?? now).addingTimeInterval(seconds)
+                }
+            default: break
+            }
+        }
+        podQueue.append(contentsOf: queued.sorted { ($0.startedAt ?? .distantPast, $0.name) < ($1.startedAt ?? .distantPast, $1.name) }.map(\.id))
+        if status.phase == .running, let deadline = workflow.spec.activeDeadlineSeconds, deadline > 0, let started = status.startedAt {
+            timers[name] = started.addingTimeInterval(Double(deadline))
+        }
+    }
+
+    /// The actions a restored engine owes: queued pods to start and timers to arm. Call once after restoring.
+    public mutating func resume(now: Date) -> [EngineAction] {
+        self.now = now
+        pendingActions = []
+        fireDueTimers()
+        dispatchQueuedPods()
+        let actions = pendingActions
+        pendingActions = []
+        return actions
+    }
+}

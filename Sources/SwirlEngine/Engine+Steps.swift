@@ -1,0 +1,121 @@
+import Foundation
+import SwirlSpec
+
+extension WorkflowEngine {
+    /// Starts group `index` of a Steps node, or finishes the node after its last group.
+    mutating func startStepGroup(stepsID: String, index: Int) {
+        guard let stepsNode = status.nodes[stepsID], let template = template(for: stepsNode) else { return }
+        let groups = template.steps ?? []
+        guard index < groups.count else {
+            finishScope(stepsID, phase: .succeeded, message: nil)
+            return
+        }
+        if shutdown != nil {
+            complete(stepsID, phase: .failed, message: shutdownMessage)
+            return
+        }
+        let group = createNode(
+            name: "\(stepsNode.name)[\(index)]", displayName: "[\(index)]", type: .stepGroup,
+            templateName: stepsNode.templateName, boundaryID: stepsID, parentID: stepsID)
+        starting.insert(group.id)
+        var scope = Scope(node: stepsNode)
+        scope.siblingsOf = stepsNode
+        for step in groups[index] {
+            do {
+                if let items = try loopItems(step, scope: scope) {
+                    for item in items {
+                        var itemScope = scope
+                        itemScope.item = item.value
+                        let display = step.name + item.suffix
+                        startInvocation(
+                            step, at: Placement(
+                                nodeName: "\(group.name).\(display)", displayName: display, boundaryID: stepsID,
+                                parentID: group.id), scope: itemScope)
+                    }
+                } else {
+                    startInvocation(
+                        step, at: Placement(
+                            nodeName: "\(group.name).\(step.name)", displayName: step.name, boundaryID: stepsID,
+                            parentID: group.id), scope: scope)
+                }
+            } catch {
+                let node = createNode(
+                    name: "\(group.name).\(step.name)", displayName: step.name, type: .pod, templateName: step.template,
+                    boundaryID: stepsID, parentID: group.id, phase: .pending)
+                complete(node.id, phase: .error, message: "\(error)")
+            }
+        }
+        starting.remove(group.id)
+        stepGroupChildCompleted(groupID: group.id)
+    }
+
+    /// Called when a child of a StepGroup finished: completes the group once all are done.
+    mutating func stepGroupChildCompleted(groupID: String) {
+        guard !starting.contains(groupID), let group = status.nodes[groupID], !group.phase.isCompleted else { return }
+        let children = (group.children ?? []).compactMap { status.nodes[$0] }
+        guard children.allSatisfy(\.isFulfilled) else { return }
+        let stepsNode = group.boundaryID.flatMap { status.nodes[$0] }
+        let steps = stepsNode.flatMap { template(for: $0) }?.steps?.flatMap { $0 } ?? []
+        for child in children where child.phase.isFailure {
+            let stepName = String(child.displayName.prefix { $0 != "(" })
+            let continueOn = steps.first { $0.name == stepName }?.continueOn
+            if child.phase == .failed && continueOn?.failed == true { continue }
+            if child.phase == .error && continueOn?.error == true { continue }
+            complete(groupID, phase: .failed, message: "child '\(child.id)' failed")
+            return
+        }
+        complete(groupID, phase: .succeeded)
+    }
+
+    /// A StepGroup finished: start the next one, or fail the Steps node.
+    mutating func stepGroupCompleted(stepsID: String, groupID: String) {
+        guard let group = status.nodes[groupID], let stepsNode = status.nodes[stepsID] else { return }
+        if group.phase.isFailure {
+            finishScope(stepsID, phase: .failed, message: group.message)
+            return
+        }
+        let index = (stepsNode.children ?? []).firstIndex(of: groupID) ?? 0
+        startStepGroup(stepsID: stepsID, index: index + 1)
+    }
+
+    /// Completes a Steps or DAG node, computing its declared outputs from its children.
+    mutating func finishScope(_ id: String, phase: NodePhase, message: String?) {
+        guard let node = status.nodes[id] else { return }
+        var outputs: Outputs?
+        var finalPhase = phase
+        var finalMessage = message
+        if phase == .succeeded, let template = template(for: node), let declared = template.outputs?.parameters {
+            var scope = Scope(node: node)
+            scope.siblingsOf = node
+            var parameters: [Parameter] = []
+            for output in declared {
+                var parameter = Parameter(name: output.name)
+                parameter.globalName = output.globalName
+                do {
+                    if let reference = output.valueFrom?.parameter {
+                        let value = try substitute(reference, in: scope)
+                        if value.contains("{{") {
+                            guard let fallback = output.valueFrom?.default else {
+                                throw EngineError("unable to resolve outputs.parameters.\(output.name): \(reference)")
+                            }
+                            parameter.value = fallback
+                        } else {
+                            parameter.value = AnyString(value)
+                        }
+                    } else if let expression = output.valueFrom?.expression {
+                        parameter.value = AnyString(try substitute("{{=\(expression)}}", in: scope))
+                    } else if let value = output.value {
+                        parameter.value = AnyString(try substitute(value.value, in: scope))
+                    }
+                } catch {
+                    finalPhase = .error
+                    finalMessage = "\(error)"
+                }
+                parameters.append(parameter)
+            }
+            outputs = Outputs(parameters: parameters)
+            if finalPhase == .succeeded { publishGlobalOutputs(parameters) }
+        }
+        complete(id, phase: finalPhase, message: finalMessage, outputs: outputs)
+    }
+}

@@ -1,0 +1,169 @@
+import DequeModule
+import Foundation
+import SwirlExpr
+import SwirlSpec
+
+/// The pure state machine of one workflow: events in, actions out, no I/O.
+///
+/// The persistent truth is `status` (Argo's nodes). Everything else here is a cache derived from it, rebuilt by
+/// `init(restoring:)`, so that a controller restart replays nothing and each event only touches the nodes it concerns.
+public struct WorkflowEngine: Sendable {
+    public let workflow: Workflow
+    public let name: String
+    public let uid: String
+    public internal(set) var status: WorkflowStatus
+    let library: TemplateLibrary
+    /// Node IDs changed since `takeChangedNodeIDs()` was last called.
+    var changed: Set<String> = []
+    /// Counts of work done, for the scaling tests (operations, not time).
+    public internal(set) var operationCount = 0
+
+    // Derived caches.
+    var parentOf: [String: String] = [:]
+    var dags: [String: DAGRuntime] = [:]
+    var podQueue = Deque<String>()
+    var activePods = 0
+    var timers: [String: Date] = [:]
+    var now = Date(timeIntervalSince1970: 0)
+    var pendingActions: [EngineAction] = []
+    var shutdown: ShutdownMode?
+    /// Scope nodes whose children are being created: their completion check waits until all exist.
+    var starting: Set<String> = []
+
+    enum ShutdownMode: Sendable { case stop, terminate }
+
+    /// A new engine for a submitted workflow (`metadata.name` set; `uid` assigned by the caller).
+    public init(workflow: Workflow, uid: String, library: TemplateLibrary = TemplateLibrary()) {
+        self.workflow = workflow
+        self.name = workflow.metadata.name ?? "workflow"
+        self.uid = uid
+        self.library = library
+        self.status = WorkflowStatus(phase: .pending)
+    }
+
+    /// An engine that goes on from a stored status (after a controller restart).
+    public init(workflow: Workflow, uid: String, status: WorkflowStatus, library: TemplateLibrary = TemplateLibrary()) {
+        self.init(workflow: workflow, uid: uid, library: library)
+        self.status = status
+        rebuildCaches()
+    }
+
+    /// The node IDs changed since the last call, for the store to write just those rows.
+    public mutating func takeChangedNodeIDs() -> Set<String> {
+        defer { changed = [] }
+        return changed
+    }
+
+    /// Pod nodes that were dispatched and have not finished: the controller checks each with its executor on restart.
+    public var runningPodNodeIDs: [String] {
+        status.nodes.values.filter { $0.type == .pod && $0.phase == .running }.map(\.id)
+    }
+
+    /// The next time the engine wants `.wake`, if any.
+    public var nextWake: Date? { timers.values.min() }
+
+    /// Feeds one event; returns the actions to perform once the new state is committed.
+    public mutating func handle(_ event: EngineEvent, now: Date) -> [EngineAction] {
+        self.now = now
+        pendingActions = []
+        operationCount += 1
+        switch event {
+        case .start:
+            startWorkflow()
+        case .podStarted(let nodeID, let at):
+            if var node = status.nodes[nodeID], node.phase == .pending || node.phase == .running {
+                node.phase = .running
+                if node.startedAt == nil { node.startedAt = at }
+                put(node)
+            }
+        case .podFinished(let nodeID, let result):
+            podFinished(nodeID: nodeID, result: result)
+        case .wake:
+            fireDueTimers()
+        case .shutdown(let terminate):
+            beginShutdown(terminate: terminate)
+        }
+        dispatchQueuedPods()
+        let actions = pendingActions
+        pendingActions = []
+        return actions
+    }
+
+    /// A new engine's first event; also used by tests.
+    public var isStarted: Bool { status.phase != .pending || !status.nodes.isEmpty }
+
+    // MARK: - Node bookkeeping
+
+    func node(_ id: String) -> NodeStatus? { status.nodes[id] }
+
+    mutating func put(_ node: NodeStatus) {
+        status.nodes[node.id] = node
+        changed.insert(node.id)
+        operationCount += 1
+    }
+
+    func nodeID(_ nodeName: String) -> String {
+        NodeNaming.nodeID(workflowName: name, nodeName: nodeName)
+    }
+
+    /// Creates a node (or returns the existing one of that name: node names are deterministic).
+    mutating func createNode(
+        name nodeName: String, displayName: String, type: NodeType, templateName: String?, boundaryID: String?,
+        parentID: String?, phase: NodePhase = .running, message: String? = nil
+    ) -> NodeStatus {
+        let id = nodeID(nodeName)
+        if let existing = status.nodes[id] { return existing }
+        var node = NodeStatus(id: id, name: nodeName, displayName: displayName, type: type, phase: phase)
+        node.templateName = templateName
+        node.boundaryID = boundaryID
+        node.message = message
+        node.startedAt = now
+        if phase.isCompleted { node.finishedAt = now }
+        put(node)
+        if let parentID { addChild(id, to: parentID) }
+        return node
+    }
+
+    mutating func addChild(_ childID: String, to parentID: String) {
+        guard var parent = status.nodes[parentID] else { return }
+        var children = parent.children ?? []
+        if !children.contains(childID) {
+            children.append(childID)
+            parent.children = children
+            put(parent)
+        }
+        if parentOf[childID] == nil { parentOf[childID] = parentID }
+    }
+
+    /// Marks a node completed and lets its owner react.
+    mutating func complete(_ id: String, phase: NodePhase, message: String? = nil, outputs: Outputs? = nil) {
+        guard var node = status.nodes[id], !node.phase.isCompleted else { return }
+        node.phase = phase
+        if let message { node.message = message }
+        if let outputs, !outputs.isEmpty { node.outputs = outputs }
+        node.finishedAt = now
+        put(node)
+        if node.type == .pod { activePods = max(0, activePods - 1) }
+        timers[id] = nil
+        childCompleted(id)
+    }
+
+    /// Dispatches a completed node to whatever waits for it.
+    mutating func childCompleted(_ childID: String) {
+        guard let parentID = parentOf[childID], let parent = status.nodes[parentID] else {
+            if childID == name { rootCompleted() }
+            if childID == nodeID("\(name).onExit") { exitHandlerCompleted() }
+            return
+        }
+        if parent.phase.isCompleted { return }
+        switch parent.type {
+        case .retry: retryChildCompleted(retryID: parentID, childID: childID)
+        case .stepGroup: stepGroupChildCompleted(groupID: parentID)
+        case .dag: dagTaskCompleted(dagID: parentID, taskNodeID: childID)
+        case .taskGroup: taskGroupChildCompleted(groupID: parentID)
+        case .steps: stepGroupCompleted(stepsID: parentID, groupID: childID)
+        default: break
+        }
+    }
+
+}

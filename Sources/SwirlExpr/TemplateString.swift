@@ -1,0 +1,159 @@
+/// Argo's `{{…}}` template strings: simple tags `{{ inputs.parameters.x }}` looked up by name, and expression tags
+/// `{{=expr}}` evaluated with `Expr`. Substitution is single-pass: replaced text is never scanned again.
+public enum TemplateString {
+    /// Replaces every `{{ name }}` (whitespace around the name allowed) with `lookup(name)`; when `lookup` returns
+    /// `nil` the tag is left verbatim, as Argo's `allowUnresolved` substitution does.
+    ///
+    /// `{{=expr}}` is evaluated with `Expr.evaluate` against `env()` (called lazily, at most once per string) and
+    /// rendered with `ExprValue.templateText`. A `nil` env leaves expression tags verbatim, so a first pass can
+    /// resolve plain names and a later one the expressions.
+    /// A `{{` without a closing `}}` is copied as it is.
+    ///
+    /// - Parameter allowUnresolved: when true, an expression that fails or yields `nil` is left verbatim (Argo's
+    ///   behaviour for late-bound names such as `retries`); when false (the default) it throws.
+    /// - Throws: `ExprError` whose column is within `text`.
+    public static func substitute(
+        _ text: String, lookup: (String) -> String?, env: (() -> [String: ExprValue])? = nil,
+        allowUnresolved: Bool = false
+    ) throws -> String {
+        var out = ""
+        var cachedEnv: [String: ExprValue]? = nil
+        for segment in segments(of: text) {
+            switch segment {
+            case .literal(let s):
+                out += s
+            case .simple(let name, let raw):
+                out += (name.isEmpty ? nil : lookup(name)) ?? raw
+            case .expression(let source, let raw, let column):
+                guard let env else {
+                    out += raw
+                    continue
+                }
+                if cachedEnv == nil { cachedEnv = env() }
+                let value: ExprValue
+                do {
+                    value = try Expr.evaluate(source, env: cachedEnv ?? [:], baseColumn: column)
+                } catch {
+                    if allowUnresolved {
+                        out += raw
+                        continue
+                    }
+                    throw error
+                }
+                if case .null = value {
+                    if allowUnresolved {
+                        out += raw
+                        continue
+                    }
+                    throw ExprError("expression '\(source)' evaluated to nil", column: column)
+                }
+                out += value.templateText
+            }
+        }
+        return out
+    }
+
+    /// The simple tag names in `text`, trimmed, in order of appearance (duplicates kept out), e.g.
+    /// `["inputs.parameters.x", "item"]`. Expression tags are not included; see `expressions(in:)`.
+    public static func references(in text: String) -> [String] {
+        var seen: Set<String> = []
+        var names: [String] = []
+        for case .simple(let name, _) in segments(of: text) where !name.isEmpty && seen.insert(name).inserted {
+            names.append(name)
+        }
+        return names
+    }
+
+    /// The sources of the `{{=…}}` tags in `text` (without the `=`, whitespace trimmed), in order.
+    public static func expressions(in text: String) -> [String] {
+        segments(of: text).compactMap {
+            if case .expression(let source, _, _) = $0 { return GoStrings.trimSpace(source) }
+            return nil
+        }
+    }
+
+    /// Whether `text` contains any `{{…}}` tag at all (a cheap test before substituting).
+    public static func containsTags(_ text: String) -> Bool {
+        segments(of: text).contains {
+            if case .literal = $0 { return false }
+            return true
+        }
+    }
+
+    enum Segment: Equatable {
+        case literal(String)
+        /// Trimmed name and the raw tag text (to put back when unresolved).
+        case simple(String, raw: String)
+        /// Expression source, raw tag text, and the column of the source's first character in the text.
+        case expression(String, raw: String, column: Int)
+    }
+
+    static func segments(of text: String) -> [Segment] {
+        let s = Array(text.unicodeScalars)
+        var result: [Segment] = []
+        var literalStart = 0
+        var i = 0
+        func flushLiteral(upTo end: Int) {
+            if end > literalStart { result.append(.literal(GoStrings.make(s[literalStart..<end]))) }
+        }
+        while i + 1 < s.count {
+            guard s[i] == "{", s[i + 1] == "{" else {
+                i += 1
+                continue
+            }
+            let isExpression = i + 2 < s.count && s[i + 2] == "="
+            let bodyStart = i + (isExpression ? 3 : 2)
+            let close = isExpression ? expressionEnd(s, from: bodyStart) : firstClose(s, from: bodyStart)
+            guard let close else { break }
+            flushLiteral(upTo: i)
+            let body = GoStrings.make(s[bodyStart..<close])
+            let raw = GoStrings.make(s[i..<(close + 2)])
+            if isExpression {
+                result.append(.expression(body, raw: raw, column: bodyStart + 1))
+            } else {
+                result.append(.simple(GoStrings.trimSpace(body), raw: raw))
+            }
+            i = close + 2
+            literalStart = i
+        }
+        flushLiteral(upTo: s.count)
+        return result
+    }
+
+    private static func firstClose(_ s: [Unicode.Scalar], from start: Int) -> Int? {
+        var j = start
+        while j + 1 < s.count {
+            if s[j] == "}" && s[j + 1] == "}" { return j }
+            j += 1
+        }
+        return nil
+    }
+
+    /// The `}}` that closes an expression: the first one outside string literals and brackets, so
+    /// `{{=toJson({'a': {'b': 1}})}}` works; falls back to the first `}}` when brackets never balance.
+    private static func expressionEnd(_ s: [Unicode.Scalar], from start: Int) -> Int? {
+        var depth = 0
+        var quote: Unicode.Scalar? = nil
+        var j = start
+        while j < s.count {
+            let c = s[j]
+            if let q = quote {
+                if c == "\\" && q != "`" {
+                    j += 1
+                } else if c == q {
+                    quote = nil
+                }
+            } else if c == "'" || c == "\"" || c == "`" {
+                quote = c
+            } else if c == "(" || c == "[" || c == "{" {
+                depth += 1
+            } else if c == ")" || c == "]" || (c == "}" && depth > 0) {
+                depth -= 1
+            } else if c == "}", depth == 0, j + 1 < s.count, s[j + 1] == "}" {
+                return j
+            }
+            j += 1
+        }
+        return firstClose(s, from: start)
+    }
+}

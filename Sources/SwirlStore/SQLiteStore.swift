@@ -1,0 +1,243 @@
+import Foundation
+import GRDB
+import SwirlEngine
+import SwirlSpec
+
+/// The default store: SQLite in WAL mode under `$SWIRL_HOME`, nodes as rows, an append-only event log.
+public final class SQLiteStore: WorkflowStore, @unchecked Sendable {
+    let db: DatabasePool
+    let encoder = WorkflowObject.jsonEncoder(pretty: false)
+    let decoder = WorkflowObject.jsonDecoder()
+
+    /// Opens (creating and migrating) the database file.
+    public init(path: String) throws {
+        var config = Configuration()
+        config.busyMode = .timeout(30)
+        config.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+        }
+        db = try DatabasePool(path: path, configuration: config)
+        try Self.migrator.migrate(db)
+    }
+
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1") { db in
+            try db.execute(sql: """
+                CREATE TABLE workflow (
+                    uid TEXT PRIMARY KEY, name TEXT NOT NULL UNIQUE, namespace TEXT NOT NULL,
+                    manifest TEXT NOT NULL, phase TEXT NOT NULL, message TEXT,
+                    created_at REAL NOT NULL, started_at REAL, finished_at REAL, progress TEXT, outputs TEXT,
+                    lease_owner TEXT, lease_expires REAL);
+                CREATE INDEX workflow_phase ON workflow(phase);
+                CREATE TABLE node (
+                    workflow_uid TEXT NOT NULL REFERENCES workflow(uid) ON DELETE CASCADE,
+                    id TEXT NOT NULL, data TEXT NOT NULL, PRIMARY KEY (workflow_uid, id)) WITHOUT ROWID;
+                CREATE TABLE event (
+                    seq INTEGER PRIMARY KEY AUTOINCREMENT, workflow_uid TEXT NOT NULL, at REAL NOT NULL, data TEXT NOT NULL);
+                CREATE INDEX event_workflow ON event(workflow_uid);
+                CREATE TABLE command (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT, workflow_uid TEXT NOT NULL, kind TEXT NOT NULL);
+                CREATE TABLE template (
+                    kind TEXT NOT NULL, name TEXT NOT NULL, manifest TEXT NOT NULL, created_at REAL NOT NULL,
+                    PRIMARY KEY (kind, name));
+                """)
+        }
+        return migrator
+    }
+
+    func json<T: Encodable>(_ value: T) throws -> String {
+        String(decoding: try encoder.encode(value), as: UTF8.self)
+    }
+
+    func decode<T: Decodable>(_ type: T.Type, _ text: String) throws -> T {
+        try decoder.decode(type, from: Data(text.utf8))
+    }
+
+    public func submit(_ workflow: Workflow, uid: String, createdAt: Date) throws {
+        let name = workflow.metadata.name ?? uid
+        let manifest = try json(workflow)
+        do {
+            try db.write { db in
+                try db.execute(
+                    sql: """
+                        INSERT INTO workflow (uid, name, namespace, manifest, phase, created_at)
+                        VALUES (?, ?, ?, ?, 'Pending', ?)
+                        """,
+                    arguments: [uid, name, workflow.metadata.namespace ?? "default", manifest, createdAt.timeIntervalSince1970])
+                try db.execute(
+                    sql: "INSERT INTO event (workflow_uid, at, data) VALUES (?, ?, 'submitted')",
+                    arguments: [uid, createdAt.timeIntervalSince1970])
+            }
+        } catch let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT {
+            throw StoreError.alreadyExists(name)
+        }
+    }
+
+    func stored(from row: Row, nodes: [String: NodeStatus]) throws -> StoredWorkflow {
+        var status = WorkflowStatus(phase: WorkflowPhase(rawValue: row["phase"]) ?? .unknown, nodes: nodes)
+        status.message = row["message"]
+        status.startedAt = (row["started_at"] as Double?).map(Date.init(timeIntervalSince1970:))
+        status.finishedAt = (row["finished_at"] as Double?).map(Date.init(timeIntervalSince1970:))
+        status.progress = row["progress"]
+        if let outputs: String = row["outputs"] { status.outputs = try decode(Outputs.self, outputs) }
+        return StoredWorkflow(
+            uid: row["uid"], name: row["name"], namespace: row["namespace"],
+            workflow: try decode(Workflow.self, row["manifest"]),
+            createdAt: Date(timeIntervalSince1970: row["created_at"]), status: status)
+    }
+
+    func load(_ db: Database, where clause: String, _ argument: String) throws -> StoredWorkflow? {
+        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM workflow WHERE \(clause) = ?", arguments: [argument]) else {
+            return nil
+        }
+        var nodes: [String: NodeStatus] = [:]
+        let cursor = try Row.fetchCursor(db, sql: "SELECT id, data FROM node WHERE workflow_uid = ?", arguments: [row["uid"] as String])
+        while let nodeRow = try cursor.next() {
+            nodes[nodeRow["id"]] = try decode(NodeStatus.self, nodeRow["data"])
+        }
+        return try stored(from: row, nodes: nodes)
+    }
+
+    public func workflow(named name: String) throws -> StoredWorkflow? {
+        try db.read { try load($0, where: "name", name) }
+    }
+
+    public func workflow(uid: String) throws -> StoredWorkflow? {
+        try db.read { try load($0, where: "uid", uid) }
+    }
+
+    public func listWorkflows() throws -> [StoredWorkflow] {
+        try db.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM workflow ORDER BY created_at DESC, name").map {
+                try stored(from: $0, nodes: [:])
+            }
+        }
+    }
+
+    public func save(_ batch: StateBatch) throws {
+        let nodes = try batch.changedNodes.map { ($0.id, try json($0)) }
+        let outputs = try batch.status.outputs.map { try json($0) }
+        let status = batch.status
+        try db.write { db in
+            try db.execute(
+                sql: """
+                    UPDATE workflow SET phase = ?, message = ?, started_at = ?, finished_at = ?, progress = ?, outputs = ?
+                    WHERE uid = ?
+                    """,
+                arguments: [
+                    status.phase.rawValue, status.message, status.startedAt?.timeIntervalSince1970,
+                    status.finishedAt?.timeIntervalSince1970, status.progress, outputs, batch.uid,
+                ])
+            let statement = try db.cachedStatement(
+                sql: "INSERT OR REPLACE INTO node (workflow_uid, id, data) VALUES (?, ?, ?)")
+            for (id, data) in nodes { try statement.execute(arguments: [batch.uid, id, data]) }
+            let now = Date().timeIntervalSince1970
+            let eventStatement = try db.cachedStatement(sql: "INSERT INTO event (workflow_uid, at, data) VALUES (?, ?, ?)")
+            for event in batch.events { try eventStatement.execute(arguments: [batch.uid, now, event]) }
+        }
+    }
+
+    public func acquireLease(uid: String, owner: String, until: Date, now: Date, replacing deadOwner: String?) throws -> Bool {
+        try db.write { db in
+            try db.execute(
+                sql: """
+                    UPDATE workflow SET lease_owner = ?, lease_expires = ?
+                    WHERE uid = ? AND (lease_owner IS NULL OR lease_owner = ? OR lease_expires < ? OR lease_owner = ?)
+                    """,
+                arguments: [owner, until.timeIntervalSince1970, uid, owner, now.timeIntervalSince1970, deadOwner])
+            return db.changesCount > 0
+        }
+    }
+
+    public func releaseLease(uid: String, owner: String) throws {
+        try db.write { db in
+            try db.execute(
+                sql: "UPDATE workflow SET lease_owner = NULL, lease_expires = NULL WHERE uid = ? AND lease_owner = ?",
+                arguments: [uid, owner])
+        }
+    }
+
+    public func unfinishedLeases() throws -> [LeaseInfo] {
+        try db.read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT uid, name, lease_owner, lease_expires FROM workflow
+                    WHERE phase IN ('Pending', 'Running', '') ORDER BY created_at
+                    """
+            ).map {
+                LeaseInfo(
+                    uid: $0["uid"], name: $0["name"], owner: $0["lease_owner"],
+                    expires: ($0["lease_expires"] as Double?).map(Date.init(timeIntervalSince1970:)))
+            }
+        }
+    }
+
+    public func hasUnfinishedWorkflows() throws -> Bool {
+        try db.read { db in
+            try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM workflow WHERE phase IN ('Pending', 'Running', ''))")
+                ?? false
+        }
+    }
+
+    public func deleteWorkflow(uid: String) throws {
+        try db.write { db in
+            try db.execute(sql: "DELETE FROM node WHERE workflow_uid = ?", arguments: [uid])
+            try db.execute(sql: "DELETE FROM event WHERE workflow_uid = ?", arguments: [uid])
+            try db.execute(sql: "DELETE FROM command WHERE workflow_uid = ?", arguments: [uid])
+            try db.execute(sql: "DELETE FROM workflow WHERE uid = ?", arguments: [uid])
+        }
+    }
+
+    public func enqueueCommand(uid: String, kind: String) throws {
+        try db.write { db in
+            try db.execute(sql: "INSERT INTO command (workflow_uid, kind) VALUES (?, ?)", arguments: [uid, kind])
+        }
+    }
+
+    public func takeCommands(uid: String) throws -> [WorkflowCommand] {
+        try db.write { db in
+            let rows = try Row.fetchAll(
+                db, sql: "SELECT id, kind FROM command WHERE workflow_uid = ? ORDER BY id", arguments: [uid])
+            try db.execute(sql: "DELETE FROM command WHERE workflow_uid = ?", arguments: [uid])
+            return rows.map { WorkflowCommand(id: $0["id"], uid: uid, kind: $0["kind"]) }
+        }
+    }
+
+    public func putTemplate(kind: String, workflow: Workflow, now: Date) throws {
+        let manifest = try json(workflow)
+        try db.write { db in
+            try db.execute(
+                sql: "INSERT OR REPLACE INTO template (kind, name, manifest, created_at) VALUES (?, ?, ?, ?)",
+                arguments: [kind, workflow.metadata.name ?? "", manifest, now.timeIntervalSince1970])
+        }
+    }
+
+    func storedTemplate(_ row: Row) throws -> StoredTemplate {
+        StoredTemplate(
+            kind: row["kind"], name: row["name"], workflow: try decode(Workflow.self, row["manifest"]),
+            createdAt: Date(timeIntervalSince1970: row["created_at"]))
+    }
+
+    public func template(kind: String, name: String) throws -> StoredTemplate? {
+        try db.read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM template WHERE kind = ? AND name = ?", arguments: [kind, name])
+                .map(storedTemplate)
+        }
+    }
+
+    public func listTemplates(kind: String) throws -> [StoredTemplate] {
+        try db.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM template WHERE kind = ? ORDER BY name", arguments: [kind])
+                .map(storedTemplate)
+        }
+    }
+
+    public func deleteTemplate(kind: String, name: String) throws -> Bool {
+        try db.write { db in
+            try db.execute(sql: "DELETE FROM template WHERE kind = ? AND name = ?", arguments: [kind, name])
+            return db.changesCount > 0
+        }
+    }
+}

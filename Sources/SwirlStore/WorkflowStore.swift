@@ -1,0 +1,114 @@
+import Foundation
+import SwirlEngine
+import SwirlSpec
+
+/// A workflow as stored: its manifest, identity and status (nodes included when asked for).
+public struct StoredWorkflow: Sendable {
+    public var uid: String
+    public var name: String
+    public var namespace: String
+    public var workflow: Workflow
+    public var createdAt: Date
+    public var status: WorkflowStatus
+
+    public init(uid: String, name: String, namespace: String, workflow: Workflow, createdAt: Date, status: WorkflowStatus) {
+        self.uid = uid
+        self.name = name
+        self.namespace = namespace
+        self.workflow = workflow
+        self.createdAt = createdAt
+        self.status = status
+    }
+
+    /// Argo's JSON shape of the workflow.
+    public var object: WorkflowObject {
+        var manifest = workflow
+        manifest.metadata.uid = uid
+        manifest.metadata.name = name
+        manifest.metadata.namespace = namespace
+        manifest.metadata.creationTimestamp = ArgoTime.format(createdAt)
+        return WorkflowObject(workflow: manifest, status: status)
+    }
+}
+
+/// One reconcile batch: the workflow-level status fields, the nodes that changed, and the events that caused it.
+public struct StateBatch: Sendable {
+    public var uid: String
+    public var status: WorkflowStatus
+    public var changedNodes: [NodeStatus]
+    public var events: [String]
+
+    public init(uid: String, status: WorkflowStatus, changedNodes: [NodeStatus], events: [String]) {
+        self.uid = uid
+        self.status = status
+        self.changedNodes = changedNodes
+        self.events = events
+    }
+}
+
+/// A stored WorkflowTemplate or ClusterWorkflowTemplate.
+public struct StoredTemplate: Sendable {
+    public var kind: String
+    public var name: String
+    public var workflow: Workflow
+    public var createdAt: Date
+}
+
+/// A request to a running workflow that only its controller may carry out (stop, terminate, …).
+public struct WorkflowCommand: Sendable, Equatable {
+    public var id: Int64
+    public var uid: String
+    public var kind: String
+}
+
+/// The single source of truth for workflows. One reconcile batch is one transaction.
+public protocol WorkflowStore: Sendable {
+    /// Saves a new workflow (name unique). Throws `StoreError.alreadyExists` if the name is taken.
+    func submit(_ workflow: Workflow, uid: String, createdAt: Date) throws
+    /// A workflow by name, with all its nodes.
+    func workflow(named name: String) throws -> StoredWorkflow?
+    /// A workflow by uid, with all its nodes.
+    func workflow(uid: String) throws -> StoredWorkflow?
+    /// Every workflow, newest first, without nodes.
+    func listWorkflows() throws -> [StoredWorkflow]
+    /// Commits one reconcile batch atomically.
+    func save(_ batch: StateBatch) throws
+    /// Takes or renews the lease of a workflow for `owner` until `until`; false if another owner holds a live lease.
+    /// `replacing` names a holder known to be dead, whose lease may be taken before it expires.
+    func acquireLease(uid: String, owner: String, until: Date, now: Date, replacing deadOwner: String?) throws -> Bool
+    func releaseLease(uid: String, owner: String) throws
+    /// Every unfinished workflow with its lease holder, oldest first.
+    func unfinishedLeases() throws -> [LeaseInfo]
+    /// Whether any unfinished workflow exists.
+    func hasUnfinishedWorkflows() throws -> Bool
+    func deleteWorkflow(uid: String) throws
+    /// Commands.
+    func enqueueCommand(uid: String, kind: String) throws
+    func takeCommands(uid: String) throws -> [WorkflowCommand]
+    /// Templates.
+    func putTemplate(kind: String, workflow: Workflow, now: Date) throws
+    func template(kind: String, name: String) throws -> StoredTemplate?
+    func listTemplates(kind: String) throws -> [StoredTemplate]
+    func deleteTemplate(kind: String, name: String) throws -> Bool
+}
+
+/// Who holds an unfinished workflow.
+public struct LeaseInfo: Sendable, Equatable {
+    public var uid: String
+    public var name: String
+    public var owner: String?
+    public var expires: Date?
+}
+
+/// Store errors, worded for the CLI.
+public enum StoreError: Error, CustomStringConvertible, Sendable {
+    case alreadyExists(String)
+    case corrupt(String)
+
+    public var description: String {
+        switch self {
+        case .alreadyExists(let name): return "workflow '\(name)' already exists"
+        case .corrupt(let detail): return "store is corrupt: \(detail)"
+        }
+    }
+}

@@ -1,0 +1,61 @@
+import Foundation
+import SwirlController
+import SwirlEngine
+import SwirlExecutor
+import SwirlStore
+
+/// What every command needs: the home directory, its store, and the executor.
+struct CLIContext {
+    let home: SwirlHome
+    let store: SQLiteStore
+    let layout: SandboxLayout
+
+    init() throws {
+        home = SwirlHome()
+        try home.prepare()
+        store = try SQLiteStore(path: home.databasePath)
+        layout = SandboxLayout(home: home.url)
+    }
+
+    /// The path of this very binary, for the supervisor and the background controller.
+    static var executablePath: String {
+        (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+    }
+
+    func makeExecutor() -> SandboxExecutor {
+        SandboxExecutor(layout: layout, supervisorCommand: [Self.executablePath, "__supervise"])
+    }
+
+    func makeController(scope: Controller.Scope) -> Controller {
+        Controller(store: store, executor: makeExecutor(), home: home, layout: layout, scope: scope)
+    }
+
+    /// A workflow by name, or a clear error.
+    func workflow(named name: String) throws -> StoredWorkflow {
+        if name == "@latest", let latest = try store.listWorkflows().first {
+            return try store.workflow(uid: latest.uid) ?? latest
+        }
+        guard let stored = try store.workflow(named: name) else {
+            let names = try store.listWorkflows().map(\.name)
+            let hint = names.min { editDistance($0, name) < editDistance($1, name) }.map { ", did you mean '\($0)'?" } ?? ""
+            throw CLIError("workflow '\(name)' not found\(hint)")
+        }
+        return stored
+    }
+}
+
+/// Levenshtein distance, for "did you mean" hints.
+func editDistance(_ a: String, _ b: String) -> Int {
+    let a = Array(a), b = Array(b)
+    if a.isEmpty { return b.count }
+    if b.isEmpty { return a.count }
+    var previous = Array(0...b.count)
+    for i in 1...a.count {
+        var current = [i] + Array(repeating: 0, count: b.count)
+        for j in 1...b.count {
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+        }
+        previous = current
+    }
+    return previous[b.count]
+}

@@ -1,0 +1,53 @@
+import ArgumentParser
+import Foundation
+import SwirlRender
+
+/// `swirl get NAME`: a workflow's header and node tree, or its JSON/YAML.
+struct GetCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "get", abstract: "Display details about a workflow.")
+
+    @Argument(help: "Workflow names (@latest for the newest).") var names: [String]
+    @Option(name: [.short, .customLong("output")], help: "Output format: json, yaml, wide, name.") var output: String?
+    @Option(name: .long, help: "Only show nodes with this phase.") var status: String?
+    @Flag(name: .long, help: "Use ASCII glyphs.") var noUtf8 = false
+
+    func run() async throws {
+        let context = try CLIContext()
+        for name in names {
+            let stored = try context.workflow(named: name)
+            switch output {
+            case "json": print(try Output.json(stored.object))
+            case "yaml": print(try Output.yaml(stored.object))
+            case "name": print(stored.name)
+            case nil, "wide":
+                print(
+                    WorkflowPrinter.get(
+                        stored.object, now: Date(), wide: output == "wide", utf8: !noUtf8,
+                        statusFilter: status.map { Set($0.split(separator: ",").map(String.init)) }),
+                    terminator: "")
+            default: throw CLIError("unknown output format '\(output ?? "")', expected json, yaml, wide or name")
+            }
+        }
+    }
+}
+
+/// `swirl list`: every workflow, newest first.
+struct ListCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "list", abstract: "List workflows.")
+
+    @Option(name: [.short, .customLong("output")], help: "Output format: name, json.") var output: String?
+    @Flag(name: .long, help: "Show only running workflows.") var running = false
+    @Flag(name: .long, help: "Show only completed workflows.") var completed = false
+
+    func run() async throws {
+        let context = try CLIContext()
+        var workflows = try context.store.listWorkflows()
+        if running { workflows = workflows.filter { !$0.status.phase.isCompleted } }
+        if completed { workflows = workflows.filter { $0.status.phase.isCompleted } }
+        switch output {
+        case "name": for wf in workflows { print(wf.name) }
+        case "json": print(try Output.json(workflows.map(\.object)))
+        default: print(WorkflowPrinter.list(workflows.map(\.object), now: Date()), terminator: "")
+        }
+    }
+}

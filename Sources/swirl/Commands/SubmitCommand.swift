@@ -1,0 +1,152 @@
+import ArgumentParser
+import Foundation
+import SwirlEngine
+import SwirlRender
+import SwirlSpec
+import SwirlStore
+
+/// `swirl submit FILE…`: store workflows and run them.
+struct SubmitCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "submit", abstract: "Submit workflows from files (or from a stored WorkflowTemplate with --from).")
+
+    @Argument(help: "Workflow manifest files (YAML or JSON).") var files: [String] = []
+    @Option(name: [.short, .customLong("parameter")], help: "Workflow parameter name=value (repeatable).")
+    var parameters: [String] = []
+    @Option(name: .long, help: "Override spec.entrypoint.") var entrypoint: String?
+    @Option(name: .long, help: "Override metadata.generateName.") var generateName: String?
+    @Option(name: .long, help: "Override metadata.name.") var name: String?
+    @Option(name: .long, help: "Submit from a stored template: workflowtemplate/NAME or clusterworkflowtemplate/NAME.")
+    var from: String?
+    @Flag(name: [.short, .long], help: "Wait for the workflows to finish.") var wait = false
+    @Flag(name: .long, help: "Watch the workflow until it finishes.") var watch = false
+    @Option(name: [.short, .customLong("output")], help: "Output format: name, json, yaml, wide.") var output: String?
+
+    func run() async throws {
+        let context = try CLIContext()
+        var workflows = try loadWorkflows(context: context)
+        var rng = SystemRandomNumberGenerator()
+        var names: [String] = []
+        for index in workflows.indices {
+            try apply(to: &workflows[index])
+            guard let name = NameGenerator.name(for: workflows[index].metadata, using: &rng) else {
+                throw CLIError("workflow has neither metadata.name nor metadata.generateName")
+            }
+            workflows[index].metadata.name = name
+            workflows[index].metadata.namespace = workflows[index].metadata.namespace ?? "default"
+            workflows[index].kind = "Workflow"
+            try context.store.submit(workflows[index], uid: UUID().uuidString.lowercased(), createdAt: Date())
+            names.append(name)
+        }
+        if !wait && !watch {
+            try BackgroundController.ensureRunning(context.home)
+            context.home.poke("submit")
+            for name in names { try printSubmitted(try context.workflow(named: name), context: context) }
+            return
+        }
+        if watch {
+            var last = ""
+            let finished = try await WorkflowWaiter.wait(for: names, context: context, interval: .milliseconds(200)) { stored in
+                guard output == nil else { return }
+                let text = WorkflowPrinter.get(stored.object, now: Date())
+                if text != last {
+                    print(isatty(1) != 0 ? "\u{1B}[H\u{1B}[2J" + text : text)
+                    last = text
+                }
+            }
+            try printFinished(finished, context: context)
+        } else {
+            if output == nil || output == "name" || output == "wide" {
+                for name in names { try printSubmitted(try context.workflow(named: name), context: context) }
+            }
+            let finished = try await WorkflowWaiter.wait(for: names, context: context)
+            try printFinished(finished, context: context)
+        }
+    }
+
+    func printSubmitted(_ stored: StoredWorkflow, context: CLIContext) throws {
+        switch output {
+        case "name": print(stored.name)
+        case "json": print(try Output.json(stored.object))
+        case "yaml": print(try Output.yaml(stored.object))
+        default:
+            print(WorkflowPrinter.get(stored.object, now: Date()), terminator: "")
+        }
+    }
+
+    func printFinished(_ finished: [StoredWorkflow], context: CLIContext) throws {
+        for stored in finished {
+            switch output {
+            case "json": print(try Output.json(stored.object))
+            case "yaml": print(try Output.yaml(stored.object))
+            case "name": break
+            default: print(WorkflowWaiter.summary(stored))
+            }
+        }
+        if finished.contains(where: { $0.status.phase != .succeeded }) { throw ExitCode(1) }
+    }
+
+    /// Reads the manifests (or the `--from` template) as Workflows.
+    func loadWorkflows(context: CLIContext) throws -> [Workflow] {
+        if let from {
+            let parts = from.split(separator: "/", maxSplits: 1).map(String.init)
+            guard parts.count == 2 else { throw CLIError("--from expects kind/name, e.g. workflowtemplate/my-template") }
+            let kind: String
+            switch parts[0].lowercased() {
+            case "workflowtemplate", "wftmpl": kind = "WorkflowTemplate"
+            case "clusterworkflowtemplate", "cwftmpl": kind = "ClusterWorkflowTemplate"
+            default: throw CLIError("--from: unknown kind '\(parts[0])', expected workflowtemplate or clusterworkflowtemplate")
+            }
+            guard let stored = try context.store.template(kind: kind, name: parts[1]) else {
+                throw CLIError("\(kind) '\(parts[1])' not found")
+            }
+            var workflow = Workflow(metadata: ObjectMeta(generateName: "\(parts[1])-"), spec: WorkflowSpec())
+            var ref = WorkflowTemplateRef()
+            ref.name = parts[1]
+            ref.clusterScope = kind == "ClusterWorkflowTemplate" ? true : nil
+            workflow.spec.workflowTemplateRef = ref
+            return [try TemplateResolver.inline(workflow, store: context.store)]
+        }
+        guard !files.isEmpty else { throw CLIError("nothing to submit: give one or more files, or --from kind/name") }
+        var workflows: [Workflow] = []
+        for file in files {
+            let diagnostics = Linter.lint(file: file).filter { $0.severity == .error }
+            if !diagnostics.isEmpty {
+                throw CLIError(diagnostics.map(\.description).joined(separator: "\n"))
+            }
+            for document in try ManifestLoader.load(file: file) {
+                guard case .workflow(let workflow) = document.manifest, workflow.kind == "Workflow" else {
+                    throw CLIError("\(file): a \(document.manifest.kind) cannot be submitted; use `swirl template create`")
+                }
+                workflows.append(try TemplateResolver.inline(workflow, store: context.store))
+            }
+        }
+        return workflows
+    }
+
+    /// Applies -p, --entrypoint, --name, --generate-name.
+    func apply(to workflow: inout Workflow) throws {
+        if let entrypoint { workflow.spec.entrypoint = entrypoint }
+        if let generateName {
+            workflow.metadata.generateName = generateName
+            workflow.metadata.name = nil
+        }
+        if let name { workflow.metadata.name = name }
+        var arguments = workflow.spec.arguments ?? Arguments()
+        var list = arguments.parameters ?? []
+        for pair in parameters {
+            guard let equals = pair.firstIndex(of: "=") else {
+                throw CLIError("-p expects name=value, got '\(pair)'")
+            }
+            let key = String(pair[..<equals])
+            let value = String(pair[pair.index(after: equals)...])
+            if let index = list.firstIndex(where: { $0.name == key }) {
+                list[index].value = AnyString(value)
+            } else {
+                list.append(Parameter(name: key, value: value))
+            }
+        }
+        if !list.isEmpty { arguments.parameters = list }
+        workflow.spec.arguments = arguments.parameters == nil && arguments.artifacts == nil ? workflow.spec.arguments : arguments
+    }
+}
