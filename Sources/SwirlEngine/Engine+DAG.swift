@@ -132,13 +132,15 @@ extension WorkflowEngine {
                     startInvocation(
                         task, at: Placement(
                             nodeName: "\(nodeName)\(item.suffix)", displayName: display, boundaryID: dagID,
-                            parentID: group.id), scope: itemScope)
+                            parentID: group.id, templateScope: dagNode.templateScope), scope: itemScope)
                 }
                 starting.remove(group.id)
                 taskGroupChildCompleted(groupID: group.id)
             } else {
                 startInvocation(
-                    task, at: Placement(nodeName: nodeName, displayName: taskName, boundaryID: dagID, parentID: dagID),
+                    task, at: Placement(
+                        nodeName: nodeName, displayName: taskName, boundaryID: dagID, parentID: dagID,
+                        templateScope: dagNode.templateScope),
                     scope: scope)
             }
         } catch {

@@ -7,6 +7,9 @@ struct Placement {
     var displayName: String
     var boundaryID: String?
     var parentID: String?
+    /// Where template names resolve: nil for the workflow's own templates, or `namespaced/NAME` / `cluster/NAME`
+    /// inside a WorkflowTemplate reached by `templateRef` (Argo's `templateScope`).
+    var templateScope: String?
 }
 
 extension WorkflowEngine {
@@ -14,15 +17,28 @@ extension WorkflowEngine {
     func template(for node: NodeStatus) -> Template? {
         if let ref = node.templateRef { return library.template(ref) }
         guard let templateName = node.templateName else { return nil }
-        return workflow.spec.template(named: templateName)
+        return resolveTemplate(name: templateName, ref: nil, inline: nil, scope: node.templateScope)
     }
 
-    /// Resolves the template of a step or task.
-    func resolveTemplate(name: String?, ref: TemplateRef?, inline: Template?) -> Template? {
+    /// Resolves the template of a step or task; plain names resolve inside `scope` (see `Placement.templateScope`).
+    func resolveTemplate(name: String?, ref: TemplateRef?, inline: Template?, scope: String? = nil) -> Template? {
         if let inline { return inline }
         if let ref { return library.template(ref) }
         guard let name else { return nil }
+        if let scope, let slash = scope.firstIndex(of: "/") {
+            let kind = scope[..<slash]
+            let owner = String(scope[scope.index(after: slash)...])
+            if kind == "namespaced" || kind == "cluster" {
+                return library.template(TemplateRef(name: owner, template: name, clusterScope: kind == "cluster"))
+            }
+        }
         return workflow.spec.template(named: name)
+    }
+
+    /// The scope that templates invoked by `ref` (or by plain name from `current`) resolve in.
+    static func childScope(ref: TemplateRef?, current: String?) -> String? {
+        guard let ref, let name = ref.name else { return current }
+        return (ref.clusterScope ?? false) ? "cluster/\(name)" : "namespaced/\(name)"
     }
 
     /// Runs `template` at `placement` with the given argument values; returns the new node's ID.
@@ -57,6 +73,7 @@ extension WorkflowEngine {
                 templateName: templateName, boundaryID: placement.boundaryID, parentID: placement.parentID,
                 phase: .pending)
             node.templateRef = templateRef
+            node.templateScope = placement.templateScope
             put(node)
             complete(node.id, phase: .error, message: missing)
             return node.id
@@ -68,6 +85,7 @@ extension WorkflowEngine {
                 boundaryID: placement.boundaryID, parentID: placement.parentID)
             retry.inputs = inputs
             retry.templateRef = templateRef
+            retry.templateScope = placement.templateScope
             put(retry)
             startRetryAttempt(retryID: retry.id)
             return retry.id
@@ -98,6 +116,7 @@ extension WorkflowEngine {
             boundaryID: placement.boundaryID, parentID: placement.parentID, phase: .pending)
         node.inputs = inputs
         node.templateRef = templateRef
+        node.templateScope = placement.templateScope
         put(node)
         if shutdown != nil {
             complete(node.id, phase: .failed, message: shutdownMessage)

@@ -54,7 +54,9 @@ extension WorkflowEngine {
         shutdown = nil
         invoke(
             template: template, templateRef: ref,
-            at: Placement(nodeName: exitName, displayName: exitName, boundaryID: nil, parentID: nil),
+            at: Placement(
+                nodeName: exitName, displayName: exitName, boundaryID: nil, parentID: nil,
+                templateScope: Self.childScope(ref: ref, current: nil)),
             arguments: arguments)
         shutdown = savedShutdown
     }

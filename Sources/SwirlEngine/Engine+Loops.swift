@@ -95,7 +95,11 @@ extension WorkflowEngine {
 
     /// Starts one invocation (a step or task, not looped) or marks it Skipped / Error.
     mutating func startInvocation(_ invocation: any InvocationFields, at placement: Placement, scope: Scope) {
-        let template = resolveTemplate(name: invocation.template, ref: invocation.templateRef, inline: invocation.inline)
+        let template = resolveTemplate(
+            name: invocation.template, ref: invocation.templateRef, inline: invocation.inline,
+            scope: placement.templateScope)
+        var placement = placement
+        placement.templateScope = Self.childScope(ref: invocation.templateRef, current: placement.templateScope)
         let templateName = invocation.templateRef?.template ?? invocation.template
         do {
             if try !whenHolds(invocation, scope: scope) {

@@ -75,7 +75,11 @@ extension WorkflowEngine {
             put(updated)
         }
         guard let exitCode = result.exitCode else {
-            complete(nodeID, phase: shutdown != nil ? .failed : .error, message: result.error ?? "pod did not run", outputs: nil)
+            // A step stopped by its deadline or by stop/terminate ran and was killed: Failed, like Argo.
+            // Anything else means it could not run at all: Error.
+            let error = result.error ?? "pod did not run"
+            let stopped = shutdown != nil || error == "terminated" || error.contains("longer than the specified deadline")
+            complete(nodeID, phase: stopped ? .failed : .error, message: error, outputs: nil)
             return
         }
         var outputs = Outputs(exitCode: String(exitCode))

@@ -9,6 +9,12 @@ extension WorkflowEngine {
             for child in node.children ?? [] { parentOf[child] = node.id }
         }
         activePods = 0
+        podsTotal = 0
+        podsDone = 0
+        for node in status.nodes.values where node.type == .pod {
+            podsTotal += 1
+            if node.phase.isCompleted { podsDone += 1 }
+        }
         var queued: [NodeStatus] = []
         for node in status.nodes.values where !node.phase.isCompleted {
             switch node.type {

@@ -21,7 +21,7 @@ extension WorkflowEngine {
             template: template, templateRef: retry.templateRef,
             at: Placement(
                 nodeName: "\(retry.name)(\(attempt))", displayName: "\(retry.displayName)(\(attempt))",
-                boundaryID: retry.boundaryID, parentID: retryID),
+                boundaryID: retry.boundaryID, parentID: retryID, templateScope: retry.templateScope),
             inputs: retry.inputs, retries: attempt)
     }
 

@@ -30,13 +30,13 @@ extension WorkflowEngine {
                         startInvocation(
                             step, at: Placement(
                                 nodeName: "\(group.name).\(display)", displayName: display, boundaryID: stepsID,
-                                parentID: group.id), scope: itemScope)
+                                parentID: group.id, templateScope: stepsNode.templateScope), scope: itemScope)
                     }
                 } else {
                     startInvocation(
                         step, at: Placement(
                             nodeName: "\(group.name).\(step.name)", displayName: step.name, boundaryID: stepsID,
-                            parentID: group.id), scope: scope)
+                            parentID: group.id, templateScope: stepsNode.templateScope), scope: scope)
                 }
             } catch {
                 let node = createNode(

@@ -22,6 +22,9 @@ public struct WorkflowEngine: Sendable {
     var parentOf: [String: String] = [:]
     var dags: [String: DAGRuntime] = [:]
     var podQueue = Deque<String>()
+    /// Pod nodes created and completed, for `status.progress` ("done/total").
+    var podsTotal = 0
+    var podsDone = 0
     var activePods = 0
     var timers: [String: Date] = [:]
     var now = Date(timeIntervalSince1970: 0)
@@ -84,6 +87,7 @@ public struct WorkflowEngine: Sendable {
             beginShutdown(terminate: terminate)
         }
         dispatchQueuedPods()
+        status.progress = "\(podsDone)/\(podsTotal)"
         let actions = pendingActions
         pendingActions = []
         return actions
@@ -119,6 +123,7 @@ public struct WorkflowEngine: Sendable {
         node.message = message
         node.startedAt = now
         if phase.isCompleted { node.finishedAt = now }
+        if type == .pod { podsTotal += 1 }
         put(node)
         if let parentID { addChild(id, to: parentID) }
         return node
@@ -138,12 +143,16 @@ public struct WorkflowEngine: Sendable {
     /// Marks a node completed and lets its owner react.
     mutating func complete(_ id: String, phase: NodePhase, message: String? = nil, outputs: Outputs? = nil) {
         guard var node = status.nodes[id], !node.phase.isCompleted else { return }
+        let previousPhase = node.phase
         node.phase = phase
         if let message { node.message = message }
         if let outputs, !outputs.isEmpty { node.outputs = outputs }
         node.finishedAt = now
         put(node)
-        if node.type == .pod { activePods = max(0, activePods - 1) }
+        if node.type == .pod {
+            if previousPhase == .running { activePods = max(0, activePods - 1) }
+            podsDone += 1
+        }
         timers[id] = nil
         childCompleted(id)
     }

@@ -1,5 +1,5 @@
 /// The JSONPath subset behind Argo's `jsonpath(json, path)`: `$`, `.name`, `['name']`, `[0]`, `[-1]`, `[*]`,
-/// `.*`, `[1:3]` and `..name`. A path without wildcards yields one value; with wildcards, a list.
+/// `.*`, `[1:3]`, `..name` and filters `[?(@.name == 'x')]`. A path without wildcards yields one value; with wildcards, a list.
 enum JSONPath {
     static func evaluate(_ path: String, on root: ExprValue, column: Int) throws -> ExprValue {
         let p = Array(path.unicodeScalars)
@@ -39,14 +39,20 @@ enum JSONPath {
             } else if p[i] == "[" {
                 i += 1
                 var inner = ""
-                while i < p.count, p[i] != "]" {
+                var quote: Unicode.Scalar? = nil
+                while i < p.count, quote != nil || p[i] != "]" {
+                    if let q = quote { if p[i] == q { quote = nil } } else if p[i] == "'" || p[i] == "\"" { quote = p[i] }
                     inner.unicodeScalars.append(p[i])
                     i += 1
                 }
                 guard i < p.count else { throw fail("missing ']'") }
                 i += 1
                 let trimmed = GoStrings.trimSpace(inner)
-                if trimmed == "*" {
+                if trimmed.hasPrefix("?(") && trimmed.hasSuffix(")") {
+                    let filter = try Filter(String(trimmed.dropFirst(2).dropLast()), fail: fail)
+                    current = current.flatMap(children).filter(filter.matches)
+                    multi = true
+                } else if trimmed == "*" {
                     current = current.flatMap(children)
                     multi = true
                 } else if let q = trimmed.unicodeScalars.first, q == "'" || q == "\"" {
@@ -100,5 +106,62 @@ enum JSONPath {
             stack.append(contentsOf: children(top).reversed())
         }
         return out
+    }
+
+    /// `?(@.field op literal)` or `?(@.field)`; op is one of == != < <= > >=.
+    private struct Filter {
+        var path: [String]
+        var op: String?
+        var literal: ExprValue = .null
+
+        init(_ text: String, fail: (String) -> ExprError) throws {
+            let body = GoStrings.trimSpace(text)
+            var op: String? = nil
+            var lhs = body
+            var rhs = ""
+            for candidate in ["==", "!=", "<=", ">=", "<", ">"] {
+                let parts = GoStrings.split(body, candidate, n: 2)
+                if parts.count == 2 {
+                    op = candidate
+                    lhs = GoStrings.trimSpace(parts[0])
+                    rhs = GoStrings.trimSpace(parts[1])
+                    break
+                }
+            }
+            guard lhs == "@" || lhs.hasPrefix("@.") else { throw fail("filter must test '@', got '\(lhs)'") }
+            path = lhs == "@" ? [] : GoStrings.split(String(lhs.dropFirst(2)), ".")
+            self.op = op
+            if op != nil {
+                if let q = rhs.unicodeScalars.first, q == "'" || q == "\"" {
+                    literal = .string(GoStrings.trim(rhs, cutset: String(q)))
+                } else if let v = ExprValue(json: rhs) {
+                    literal = v
+                } else {
+                    throw fail("cannot read filter value '\(rhs)'")
+                }
+            }
+        }
+
+        func matches(_ v: ExprValue) -> Bool {
+            var value: ExprValue? = v
+            for key in path {
+                guard case .map(let m)? = value else { return false }
+                value = m[key]
+            }
+            guard let value else { return false }
+            guard let op else { return true }
+            switch op {
+            case "==": return Operators.equals(value, literal)
+            case "!=": return !Operators.equals(value, literal)
+            default:
+                guard let order = Operators.compare(value, literal) else { return false }
+                switch op {
+                case "<": return order < 0
+                case "<=": return order <= 0
+                case ">": return order > 0
+                default: return order >= 0
+                }
+            }
+        }
     }
 }

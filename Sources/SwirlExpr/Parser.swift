@@ -1,6 +1,6 @@
 /// A Pratt parser for expr-lang, following expr's operator table (parser/operator): `or ||` 10, `and &&` 15,
 /// comparisons and `in matches contains startsWith endsWith` 20, `..` 25, `+ -` 30, `* / %` 60, unary 90,
-/// `** ^` 100 (right-associative), `??` 500; the ternary `?:` binds loosest.
+/// `** ^` 100 (right-associative), `??` 500; the pipe `|` and the ternary `?:` bind loosest.
 struct Parser {
     /// Maximum nesting of the syntax tree; deeper input is rejected instead of overflowing the stack.
     static let maxDepth = 200
@@ -113,6 +113,25 @@ struct Parser {
             let right = try parseExpression(op.rightAssoc ? op.precedence : op.precedence + 1)
             left = try make(.binary(op.name, left, right), column, [left, right])
         }
+        while minPrecedence == 0, current.isOp("|") {
+            // `xs | filter(# > 1)` is `filter(xs, # > 1)`.
+            _ = advance()
+            let nameToken = advance()
+            guard case .identifier(var name) = nameToken.kind else {
+                throw ExprError("expected a function call after '|'", column: nameToken.column)
+            }
+            if name == "sprig", current.isOp(".") {
+                _ = advance()
+                guard case .identifier(let member) = advance().kind else {
+                    throw ExprError("expected a function name after 'sprig.'", column: current.column)
+                }
+                name = "sprig." + member
+            }
+            guard current.isOp("(") else {
+                throw ExprError("expected '(' after '\(name)'", column: current.column)
+            }
+            left = try parseCall(name, column: nameToken.column, leading: [left])
+        }
         if minPrecedence == 0, current.isOp("?") {
             let column = advance().column
             let yes = try parseExpression(0)
@@ -203,9 +222,9 @@ struct Parser {
         return try make(.map(entries), column, entries.map(\.1))
     }
 
-    private mutating func parseCall(_ name: String, column: Int) throws -> Node {
+    private mutating func parseCall(_ name: String, column: Int, leading: [Node] = []) throws -> Node {
         try expect("(")
-        var args: [Node] = []
+        var args: [Node] = leading
         while !current.isOp(")") {
             try enter()
             if args.count == 1 && Parser.closureFunctions.contains(name) {

@@ -7,7 +7,8 @@ public enum TemplateString {
     /// `{{=expr}}` is evaluated with `Expr.evaluate` against `env()` (called lazily, at most once per string) and
     /// rendered with `ExprValue.templateText`. A `nil` env leaves expression tags verbatim, so a first pass can
     /// resolve plain names and a later one the expressions.
-    /// A `{{` without a closing `}}` is copied as it is.
+    /// A `{{` without a closing `}}` is copied as it is. Nested tags resolve innermost first, one level per call:
+    /// `{{outer-{{inner}}}}` becomes `{{outer-VALUE}}` (Argo's behaviour; call again for the outer tag).
     ///
     /// - Parameter allowUnresolved: when true, an expression that fails or yields `nil` is left verbatim (Argo's
     ///   behaviour for late-bound names such as `retries`); when false (the default) it throws.
@@ -105,6 +106,11 @@ public enum TemplateString {
             let bodyStart = i + (isExpression ? 3 : 2)
             let close = isExpression ? expressionEnd(s, from: bodyStart) : firstClose(s, from: bodyStart)
             guard let close else { break }
+            // Innermost tag first, as Argo does: in `{{outer-{{inner}}}}` only `{{inner}}` is a tag this pass.
+            if let inner = firstOpen(s, from: i + 2, before: close) {
+                i = inner
+                continue
+            }
             flushLiteral(upTo: i)
             let body = GoStrings.make(s[bodyStart..<close])
             let raw = GoStrings.make(s[i..<(close + 2)])
@@ -118,6 +124,15 @@ public enum TemplateString {
         }
         flushLiteral(upTo: s.count)
         return result
+    }
+
+    private static func firstOpen(_ s: [Unicode.Scalar], from start: Int, before end: Int) -> Int? {
+        var j = start
+        while j + 1 < end {
+            if s[j] == "{" && s[j + 1] == "{" { return j }
+            j += 1
+        }
+        return nil
     }
 
     private static func firstClose(_ s: [Unicode.Scalar], from start: Int) -> Int? {

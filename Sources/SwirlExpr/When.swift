@@ -10,7 +10,9 @@ public enum When {
     /// Evaluates an already-substituted `when` condition.
     /// - Throws: `ExprError` with the column in `text` for malformed input, operands of the wrong type, or a
     ///   result that is not a bool.
+    /// An empty (or blank) condition is true, as in Argo where an absent `when` always runs the step.
     public static func evaluate(_ text: String) throws -> Bool {
+        if GoStrings.trimSpace(text).isEmpty { return true }
         var parser = WhenParser(tokens: try WhenLexer.tokenize(text))
         let node = try parser.parseAll()
         let value = try node.evaluate()

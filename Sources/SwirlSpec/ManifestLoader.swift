@@ -62,7 +62,11 @@ public enum ManifestLoader {
     public static func load(text: String, file: String) throws -> [ManifestDocument] {
         let nodes: [Node]
         do {
-            nodes = try Array(Yams.compose_all(yaml: text))
+            // Parser.nextRoot throws on bad YAML (compose_all would stop silently at the first error).
+            let parser = try Parser(yaml: text)
+            var parsed: [Node] = []
+            while let node = try parser.nextRoot() { parsed.append(node) }
+            nodes = parsed
         } catch let error as YamlError {
             throw yamlError(error, file: file)
         } catch {

@@ -98,6 +98,12 @@ public struct TemplateRef: Codable, Sendable, Hashable {
     public var name: String?
     public var template: String?
     public var clusterScope: Bool?
+
+    public init(name: String? = nil, template: String? = nil, clusterScope: Bool? = nil) {
+        self.name = name
+        self.template = template
+        self.clusterScope = clusterScope
+    }
 }
 
 /// `continueOn`: which child failures do not fail the parent.

@@ -39,6 +39,16 @@ public struct CronWorkflow: Codable, Sendable, Hashable {
     public var kind: String?
     public var metadata: ObjectMeta
     public var spec: CronWorkflowSpec
+
+    enum CodingKeys: String, CodingKey { case apiVersion, kind, metadata, spec }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        apiVersion = try c.decodeIfPresent(String.self, forKey: .apiVersion)
+        kind = try c.decodeIfPresent(String.self, forKey: .kind)
+        metadata = try c.decodeIfPresent(ObjectMeta.self, forKey: .metadata) ?? ObjectMeta()
+        spec = try c.decode(CronWorkflowSpec.self, forKey: .spec)
+    }
 }
 
 /// The spec of a `CronWorkflow`.

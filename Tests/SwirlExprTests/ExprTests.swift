@@ -108,6 +108,9 @@ import Testing
         #expect(try eval("reduce(items, #acc + #, 0)") == .int(15))
         #expect(try eval("sortBy(people, .age)[0].name") == "bob")
         #expect(try eval("map(filter(items, # > 3), map([#], # + 1)[0])") == [5, 6])
+        #expect(try eval("items | filter(# > 3) | map(# * 2)") == [8, 10])
+        #expect(try eval("'a-b' | replace('-', '_') | upper()") == "A_B")
+        #expect(try eval("'x' | sprig.upper()") == "X")
         #expect(throws: ExprError.self) { try eval("# + 1") }
         #expect(throws: ExprError.self) { try eval("filter(items, 1)") }
     }
@@ -131,6 +134,11 @@ import Testing
         #expect(try eval("jsonpath('{\"a\": {\"b\": [10, 20]}}', '$.a.b[1]')") == .int(20))
         #expect(try eval("jsonpath('{\"a\": [{\"n\": 1}, {\"n\": 2}]}', '$.a[*].n')") == [1, 2])
         #expect(try eval("jsonpath('{\"a-b\": 3}', \"$['a-b']\")") == .int(3))
+        let employees = #"'{"employees": [{"name": "Baris", "age": 43}, {"name": "Mo", "age": 42}]}'"#
+        #expect(try eval("jsonpath(\(employees), '$.employees[?(@.name==\"Baris\")].age')") == [43])
+        #expect(try eval("jsonpath(\(employees), '$.employees[?(@.age < 43)].name')") == ["Mo"])
+        #expect(try eval("jsonpath(\(employees), '$..name')") == ["Baris", "Mo"])
+        #expect(throws: ExprError.self) { try eval("jsonpath(\(employees), '$.nope')") }
         #expect(try eval("max(1, 5, 3)") == .int(5))
         #expect(try eval("min([4, 2.5])") == .double(2.5))
         #expect(try eval("abs(-3)") == .int(3))

@@ -22,6 +22,43 @@ import Testing
         #expect(out == "{{b}}")
     }
 
+    @Test func nestedTagsResolveInnermostFirst() throws {
+        let map = ["inner": "suffix", "outer-suffix": "final-value", "C": "valC", "B valC": "valB", "A valB": "final"]
+        let pass1 = try TemplateString.substitute("{{outer-{{inner}}}}", lookup: { map[$0] })
+        #expect(pass1 == "{{outer-suffix}}")
+        #expect(try TemplateString.substitute(pass1, lookup: { map[$0] }) == "final-value")
+        var text = "{{A {{B {{C}}}}}}"
+        var passes: [String] = []
+        for _ in 0..<3 {
+            text = try TemplateString.substitute(text, lookup: { map[$0] })
+            passes.append(text)
+        }
+        #expect(passes == ["{{A {{B valC}}}}", "{{A valB}}", "final"])
+        #expect(TemplateString.references(in: "{{a {{b}}}}") == ["b"])
+    }
+
+    @Test func argoEscapingCases() throws {
+        let cases: [(String, String)] = [
+            ("{{='test'}}", "test"),
+            (#"{{="test"}}"#, "test"),
+            (#"{{='some\\path'}}"#, #"some\path"#),
+            ("{{=1 + \n1}}", "2"),
+            ("{{=toJson('test')}}", #""test""#),
+            ("{{=toJson({test: 1})}}", #"{"test":1}"#),
+            ("{{=toJson([1, '2', {an: 'object'}])}}", #"[1,"2",{"an":"object"}]"#),
+            (#"{{="'"}}"#, "'"),
+            (#"{{='"'}}"#, #"""#),
+            ("{{=true == false}}", "false"),
+            (#"{{=jsonpath('{"employees": [{"name": "Baris", "age":43}, {"name": "Mo", "age": 42}]}', "#
+                + #"'$.employees[*].name')}}"#, #"["Baris","Mo"]"#),
+            (#"{{=jsonpath('{"employees": [{"name": "Baris", "age":43}]}', '$.employees[0]')}}"#,
+                #"{"age":43,"name":"Baris"}"#),
+        ]
+        for (input, want) in cases {
+            #expect(try TemplateString.substitute(input, lookup: { _ in nil }, env: { [:] }) == want, "\(input)")
+        }
+    }
+
     @Test func unclosedTagIsLiteral() throws {
         #expect(try TemplateString.substitute("a {{item", lookup: lookup) == "a {{item")
         #expect(try TemplateString.substitute("{{}} {", lookup: lookup) == "{{}} {")

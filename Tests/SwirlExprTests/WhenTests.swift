@@ -36,13 +36,14 @@ import Testing
         ("1 > 2 ? false : true", true),
         ("true && true || false && false", true),
         ("-1 < 0", true),
+        ("", true),
+        ("  ", true),
     ])
     func evaluates(text: String, expected: Bool) throws {
         #expect(try When.evaluate(text) == expected, "\(text)")
     }
 
     @Test(arguments: [
-        ("", 1),
         ("heads ==", 9),
         ("(1 > 2", 7),
         ("hello world == x", 7),
