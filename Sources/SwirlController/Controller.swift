@@ -24,7 +24,10 @@ public actor Controller {
     }
 
     let store: any WorkflowStore
-    let executor: any Executor
+    let sandbox: any Executor
+    let noop = NoopExecutor()
+    /// The executor of each owned workflow (annotation `swirl.dev/executor`: `noop`, default the sandbox).
+    var executorKind: [String: String] = [:]
     let home: SwirlHome
     let layout: SandboxLayout
     let scope: Scope
@@ -38,9 +41,12 @@ public actor Controller {
     var finished: Set<String> = []
     var continuation: AsyncStream<Input>.Continuation?
 
+    /// The annotation that picks a workflow's executor.
+    public static let executorAnnotation = "swirl.dev/executor"
+
     public init(store: any WorkflowStore, executor: any Executor, home: SwirlHome, layout: SandboxLayout, scope: Scope) {
         self.store = store
-        self.executor = executor
+        self.sandbox = executor
         self.home = home
         self.layout = layout
         self.scope = scope
@@ -141,8 +147,14 @@ public actor Controller {
         return library
     }
 
+    func executor(for uid: String) -> any Executor {
+        executorKind[uid] == "noop" ? noop : sandbox
+    }
+
     func adopt(uid: String) throws {
         guard let stored = try store.workflow(uid: uid) else { return }
+        executorKind[uid] = stored.workflow.metadata.annotations?[Self.executorAnnotation]
+        let executor = executor(for: uid)
         var workflow = stored.workflow
         workflow.metadata.name = stored.name
         let library = templateLibrary()
@@ -193,7 +205,7 @@ public actor Controller {
 
     func podDone(_ podName: String) {
         guard let (uid, nodeID) = pods[podName] else { return }
-        guard case .finished(let result) = executor.observe(podName: podName) else { return }
+        guard case .finished(let result) = executor(for: uid).observe(podName: podName) else { return }
         pods[podName] = nil
         feed(uid, .podFinished(nodeID: nodeID, result: result))
     }
@@ -224,19 +236,22 @@ public actor Controller {
             switch action {
             case .startPod(let request):
                 pods[request.podName] = (uid, request.nodeID)
+                let executor = executor(for: uid)
                 do {
                     try executor.start(request)
+                    if executor.completesInProcess { continuation?.yield(.podDone(request.podName)) }
                 } catch {
                     feed(uid, .podFinished(nodeID: request.nodeID, result: PodResult(exitCode: nil, error: "\(error)")))
                 }
             case .killPod(_, let podName):
-                executor.kill(podName: podName)
+                executor(for: uid).kill(podName: podName)
             case .wakeAt(let date):
                 schedule(uid: uid, at: date)
             case .completed:
                 timers[uid]?.cancel()
                 timers[uid] = nil
                 engines[uid] = nil
+                executorKind[uid] = nil
                 try? store.releaseLease(uid: uid, owner: owner.text)
             }
         }

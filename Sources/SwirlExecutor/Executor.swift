@@ -27,4 +27,12 @@ public protocol Executor: Sendable {
     func kill(podName: String)
     /// Removes the workflow's volumes and the given pods' directories (for `swirl delete`).
     func removeWorkflowData(workflowUID: String, podNames: [String])
+    /// See the extension's default.
+    var completesInProcess: Bool { get }
+}
+
+extension Executor {
+    /// True for executors that finish pods inside this process and leave no done marker: the controller
+    /// then looks at the pod right after starting it.
+    public var completesInProcess: Bool { false }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SwirlController
 import SwirlEngine
 import SwirlRender
 import SwirlSpec
@@ -21,6 +22,10 @@ struct SubmitCommand: AsyncParsableCommand {
     @Flag(name: [.short, .long], help: "Wait for the workflows to finish.") var wait = false
     @Flag(name: .long, help: "Watch the workflow until it finishes.") var watch = false
     @Option(name: [.short, .customLong("output")], help: "Output format: name, json, yaml, wide.") var output: String?
+    @Option(
+        name: .long,
+        help: "Executor: sandbox (default; bubblewrap) or noop (every pod succeeds at once, nothing runs).")
+    var executor: String?
 
     func run() async throws {
         let context = try CLIContext()
@@ -127,6 +132,14 @@ struct SubmitCommand: AsyncParsableCommand {
     /// Applies -p, --entrypoint, --name, --generate-name.
     func apply(to workflow: inout Workflow) throws {
         if let entrypoint { workflow.spec.entrypoint = entrypoint }
+        if let executor {
+            guard ["sandbox", "noop"].contains(executor) else {
+                throw CLIError("--executor: unknown executor '\(executor)', expected sandbox or noop")
+            }
+            var annotations = workflow.metadata.annotations ?? [:]
+            annotations[Controller.executorAnnotation] = executor
+            workflow.metadata.annotations = annotations
+        }
         if let generateName {
             workflow.metadata.generateName = generateName
             workflow.metadata.name = nil
