@@ -38,8 +38,11 @@ public actor Controller {
     var engines: [String: WorkflowEngine] = [:]
     var pods: [String: (uid: String, nodeID: String)] = [:]
     var timers: [String: Task<Void, Never>] = [:]
-    var finished: Set<String> = []
-    var continuation: AsyncStream<Input>.Continuation?
+    var inbox: [Input] = []
+    var waiter: CheckedContinuation<Void, Never>?
+    /// Workflows whose engine changed since the last commit, and the actions owed once it is committed.
+    var dirty: [String: [String]] = [:]
+    var owed: [(uid: String, action: EngineAction)] = []
 
     /// The annotation that picks a workflow's executor.
     public static let executorAnnotation = "swirl.dev/executor"
@@ -56,22 +59,20 @@ public actor Controller {
     public func run(exitWhenIdle: Bool) async throws {
         try home.prepare()
         try FileManager.default.createDirectory(at: layout.doneDirectory, withIntermediateDirectories: true)
-        let (stream, continuation) = AsyncStream.makeStream(of: Input.self)
-        self.continuation = continuation
         let completions = try CompletionWatcher(directory: layout.doneDirectory)
         let wakes = try CompletionWatcher(directory: home.wakeDirectory)
         let forwarders = [
-            Task { for await name in completions.podNames { continuation.yield(.podDone(name)) } },
+            Task { for await name in completions.podNames { await self.post(.podDone(name)) } },
             Task {
                 for await marker in wakes.podNames {
                     try? FileManager.default.removeItem(at: self.home.wakeDirectory.appendingPathComponent(marker))
-                    continuation.yield(.poke)
+                    await self.post(.poke)
                 }
             },
             Task {
                 while !Task.isCancelled {
                     try? await Task.sleep(for: .seconds(leaseDuration / 3))
-                    continuation.yield(.renewLeases)
+                    await self.post(.renewLeases)
                 }
             },
         ]
@@ -83,16 +84,47 @@ public actor Controller {
             for uid in engines.keys { try? store.releaseLease(uid: uid, owner: owner.text) }
         }
         adoptWorkflows()
-        if exitWhenIdle, try isIdle() { return }
-        for await input in stream {
-            switch input {
-            case .podDone(let podName): podDone(podName)
-            case .wake(let uid): feed(uid, .wake)
-            case .poke: adoptWorkflows()
-            case .renewLeases: renewLeases()
-            }
+        flush()
+        while true {
             if exitWhenIdle, try isIdle() { break }
+            let batch = await nextBatch()
+            if Task.isCancelled { break }
+            // Every input available now is one reconcile batch: one transaction per workflow, then the actions.
+            for input in batch {
+                switch input {
+                case .podDone(let podName): podDone(podName)
+                case .wake(let uid): feed(uid, .wake)
+                case .poke: adoptWorkflows()
+                case .renewLeases: renewLeases()
+                }
+            }
+            flush()
         }
+    }
+
+    /// Queues an input for the loop.
+    func post(_ input: Input) {
+        inbox.append(input)
+        if let waiter {
+            self.waiter = nil
+            waiter.resume()
+        }
+    }
+
+    /// Waits for inputs and takes all of them.
+    func nextBatch() async -> [Input] {
+        while inbox.isEmpty {
+            if Task.isCancelled { return [] }
+            await withTaskCancellationHandler {
+                await withCheckedContinuation { continuation in
+                    if inbox.isEmpty { waiter = continuation } else { continuation.resume() }
+                }
+            } onCancel: {
+                Task { await self.post(.poke) }
+            }
+        }
+        defer { inbox = [] }
+        return inbox
     }
 
     /// Whether there is nothing to do: no engine running and (for the background controller) nothing to adopt.
@@ -182,8 +214,8 @@ public actor Controller {
         }
         let actions = engine.resume(now: Date())
         engines[uid] = engine
-        commit(uid, events: ["adopted by \(owner.text)"])
-        perform(actions, uid: uid)
+        dirty[uid, default: []].append("adopted by \(owner.text)")
+        owed += actions.map { (uid, $0) }
         for event in events { feed(uid, event) }
     }
 
@@ -210,13 +242,25 @@ public actor Controller {
         feed(uid, .podFinished(nodeID: nodeID, result: result))
     }
 
-    /// Feeds one event: handle, commit, then act.
+    /// Feeds one event to a workflow's engine; its state is committed and its actions performed by `flush()`.
     func feed(_ uid: String, _ event: EngineEvent) {
         guard var engine = engines[uid] else { return }
         let actions = engine.handle(event, now: Date())
         engines[uid] = engine
-        commit(uid, events: [Self.describe(event)])
-        perform(actions, uid: uid)
+        dirty[uid, default: []].append(Self.describe(event))
+        owed += actions.map { (uid, $0) }
+    }
+
+    /// Commits every changed workflow (one transaction each), then performs the actions their engines asked for.
+    func flush() {
+        while !dirty.isEmpty || !owed.isEmpty {
+            let changed = dirty
+            dirty = [:]
+            for (uid, events) in changed { commit(uid, events: events) }
+            let actions = owed
+            owed = []
+            for (uid, action) in actions { perform([action], uid: uid) }
+        }
     }
 
     func commit(_ uid: String, events: [String]) {
@@ -239,7 +283,7 @@ public actor Controller {
                 let executor = executor(for: uid)
                 do {
                     try executor.start(request)
-                    if executor.completesInProcess { continuation?.yield(.podDone(request.podName)) }
+                    if executor.completesInProcess { post(.podDone(request.podName)) }
                 } catch {
                     feed(uid, .podFinished(nodeID: request.nodeID, result: PodResult(exitCode: nil, error: "\(error)")))
                 }
@@ -248,6 +292,7 @@ public actor Controller {
             case .wakeAt(let date):
                 schedule(uid: uid, at: date)
             case .completed:
+                home.announceFinished(engines[uid]?.name ?? uid)
                 timers[uid]?.cancel()
                 timers[uid] = nil
                 engines[uid] = nil
@@ -259,11 +304,10 @@ public actor Controller {
 
     func schedule(uid: String, at date: Date) {
         timers[uid]?.cancel()
-        let continuation = self.continuation
         timers[uid] = Task {
             let delay = date.timeIntervalSinceNow
             if delay > 0 { try? await Task.sleep(for: .seconds(delay)) }
-            if !Task.isCancelled { continuation?.yield(.wake(uid)) }
+            if !Task.isCancelled { await self.post(.wake(uid)) }
         }
     }
 

@@ -21,11 +21,19 @@ public struct SwirlHome: Sendable {
     public var controllerLock: URL { url.appendingPathComponent("run/controller.lock") }
     public var controllerLog: URL { url.appendingPathComponent("run/controller.log") }
 
+    /// A marker per finished workflow (its name), for waiters in other processes.
+    public var finishedDirectory: URL { url.appendingPathComponent("run/finished", isDirectory: true) }
+
     /// Creates the directories.
     public func prepare() throws {
-        for dir in [url, wakeDirectory] {
+        for dir in [url, wakeDirectory, finishedDirectory] {
             try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         }
+    }
+
+    /// Leaves the finished marker of a workflow.
+    public func announceFinished(_ name: String) {
+        FileManager.default.createFile(atPath: finishedDirectory.appendingPathComponent(name).path, contents: nil)
     }
 
     /// Tells any controller of this home to look for work.

@@ -61,6 +61,20 @@ public struct WorkflowObject: Codable, Sendable {
         return encoder
     }
 
+    /// The encoder of stored rows: times as fractional seconds since 1970 (sub-millisecond precision, fast).
+    public static func storageEncoder() -> JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .secondsSince1970
+        return encoder
+    }
+
+    /// The decoder of stored rows.
+    public static func storageDecoder() -> JSONDecoder {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .secondsSince1970
+        return decoder
+    }
+
     /// The matching decoder.
     public static func jsonDecoder() -> JSONDecoder {
         let decoder = JSONDecoder()

@@ -6,8 +6,8 @@ import SwirlSpec
 /// The default store: SQLite in WAL mode under `$SWIRL_HOME`, nodes as rows, an append-only event log.
 public final class SQLiteStore: WorkflowStore, @unchecked Sendable {
     let db: DatabasePool
-    let encoder = WorkflowObject.jsonEncoder(pretty: false)
-    let decoder = WorkflowObject.jsonDecoder()
+    let encoder = WorkflowObject.storageEncoder()
+    let decoder = WorkflowObject.storageDecoder()
 
     /// Opens (creating and migrating) the database file.
     public init(path: String) throws {

@@ -50,14 +50,10 @@ struct SubmitCommand: AsyncParsableCommand {
             return
         }
         if watch {
-            var last = ""
-            let finished = try await WorkflowWaiter.wait(for: names, context: context, interval: .milliseconds(200)) { stored in
-                guard output == nil else { return }
-                let text = WorkflowPrinter.get(stored.object, now: Date())
-                if text != last {
-                    print(isatty(1) != 0 ? "\u{1B}[H\u{1B}[2J" + text : text)
-                    last = text
-                }
+            let screen = WatchScreen()
+            let quiet = output != nil
+            let finished = try await WorkflowWaiter.wait(for: names, context: context) { stored in
+                if !quiet { screen.show(stored) }
             }
             try printFinished(finished, context: context)
         } else {

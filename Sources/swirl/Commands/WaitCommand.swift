@@ -13,11 +13,8 @@ struct WaitCommand: AsyncParsableCommand {
         let context = try CLIContext()
         var wanted: [String] = []
         for name in names {
-            if try context.store.workflow(named: name) == nil {
-                if ignoreNotFound { continue }
-                _ = try context.workflow(named: name)
-            }
-            wanted.append(name)
+            if name != "@latest", try context.store.workflow(named: name) == nil, ignoreNotFound { continue }
+            wanted.append(try context.workflow(named: name).name)
         }
         let finished = try await WorkflowWaiter.wait(for: wanted, context: context)
         for stored in finished { print(WorkflowWaiter.summary(stored)) }
@@ -34,14 +31,8 @@ struct WatchCommand: AsyncParsableCommand {
     func run() async throws {
         let context = try CLIContext()
         let stored = try context.workflow(named: name)
-        var last = ""
-        _ = try await WorkflowWaiter.wait(for: [stored.name], context: context, interval: .milliseconds(200)) { current in
-            let text = WorkflowPrinter.get(current.object, now: Date())
-            if text != last {
-                print(isatty(1) != 0 ? "\u{1B}[H\u{1B}[2J" + text : text)
-                last = text
-            }
-        }
+        let screen = WatchScreen()
+        _ = try await WorkflowWaiter.wait(for: [stored.name], context: context) { screen.show($0) }
     }
 }
 

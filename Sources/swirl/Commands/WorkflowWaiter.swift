@@ -1,38 +1,57 @@
 import Foundation
 import SwirlController
 import SwirlEngine
+import SwirlExecutor
 import SwirlStore
 
-/// Waits for workflows to finish: runs an embedded controller for them unless a background controller is alive.
+/// Waits for workflows to finish: runs an embedded controller for them unless a background controller is alive,
+/// in which case it waits for that controller's "finished" markers. No polling of the store for completion.
 enum WorkflowWaiter {
     static func wait(
-        for names: [String], context: CLIContext, interval: Duration = .milliseconds(50),
-        onUpdate: (StoredWorkflow) -> Void = { _ in }
+        for names: [String], context: CLIContext, onUpdate: (@Sendable (StoredWorkflow) -> Void)? = nil
     ) async throws -> [StoredWorkflow] {
-        var embedded: Task<Void, Error>?
-        if !BackgroundController.isAlive(context.home) {
-            let controller = context.makeController(scope: .only(Set(names)))
-            embedded = Task { try await controller.run(exitWhenIdle: true) }
-        } else {
-            context.home.poke("wait")
-        }
-        defer { embedded?.cancel() }
-        var done: [String: StoredWorkflow] = [:]
-        while done.count < names.count {
-            for name in names where done[name] == nil {
-                guard let stored = try context.store.workflow(named: name) else {
-                    throw CLIError("workflow '\(name)' not found")
+        let display: Task<Void, Never>? = onUpdate.map { onUpdate in
+            Task {
+                while !Task.isCancelled {
+                    for name in names { if let stored = try? context.store.workflow(named: name) { onUpdate(stored) } }
+                    try? await Task.sleep(for: .milliseconds(200))
                 }
-                onUpdate(stored)
-                if stored.status.phase.isCompleted { done[name] = stored }
             }
-            if done.count < names.count { try await Task.sleep(for: interval) }
         }
-        if let embedded {
-            embedded.cancel()
-            _ = await embedded.result
+        defer { display?.cancel() }
+        if try !allFinished(names, context: context) {
+            if BackgroundController.isAlive(context.home) {
+                try await waitForMarkers(names, context: context)
+            } else {
+                let controller = context.makeController(scope: .only(Set(names)))
+                try await controller.run(exitWhenIdle: true)
+                // Another controller may hold some of them: wait for its markers.
+                if try !allFinished(names, context: context) { try await waitForMarkers(names, context: context) }
+            }
         }
-        return names.compactMap { done[$0] }
+        let finished = try names.map { name -> StoredWorkflow in
+            guard let stored = try context.store.workflow(named: name) else { throw CLIError("workflow '\(name)' not found") }
+            return stored
+        }
+        if let onUpdate { for stored in finished { onUpdate(stored) } }
+        return finished
+    }
+
+    static func allFinished(_ names: [String], context: CLIContext) throws -> Bool {
+        let unfinished = Set(try context.store.unfinishedLeases().map(\.name))
+        return !names.contains { unfinished.contains($0) }
+    }
+
+    /// Waits until every workflow has finished, woken by the controllers' markers.
+    static func waitForMarkers(_ names: [String], context: CLIContext) async throws {
+        let watcher = try CompletionWatcher(directory: context.home.finishedDirectory)
+        defer { watcher.stop() }
+        context.home.poke("wait")
+        if try allFinished(names, context: context) { return }
+        let wanted = Set(names)
+        for await name in watcher.podNames where wanted.contains(name) {
+            if try allFinished(names, context: context) { return }
+        }
     }
 
     /// Argo's one-line result: `NAME Succeeded at 2024-01-02 10:00:00 +0000 UTC`.
