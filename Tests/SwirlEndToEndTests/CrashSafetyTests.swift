@@ -1,0 +1,64 @@
+import Foundation
+import Testing
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// `kill -9` of the process running the embedded controller must not make any step run twice:
+/// the pod supervisors outlive it and `swirl wait` adopts their results.
+@Suite("Crash safety", .timeLimit(.minutes(1)))
+struct CrashSafetyTests {
+    /// Submits crash-dag.yaml with `--wait`, kills the submit once `killWhen` reports Running, then `swirl wait`s.
+    private func crashAndRecover(killWhileRunning task: String, firstSleep: Int) throws {
+        try withSwirlHome { swirl in
+            let counts = try swirl.hostDirectory("count")
+            let file = try swirl.instantiate("crash-dag.yaml", ["__COUNT_DIR__": counts.path])
+            let name = "crash-\(UUID().uuidString.prefix(6).lowercased())"
+
+            let submit = try swirl.start([
+                "submit", file.path, "--wait", "--name", name, "-p", "firstsleep=\(firstSleep)",
+            ])
+            let running = try swirl.poll(name, timeout: 20, every: 0.05) { $0.node(task)?.phase == "Running" }
+            guard running?.node(task)?.phase == "Running" else {
+                submit.kill9()
+                Issue.record("task '\(task)' never seen Running; last state: \(String(describing: running?.raw))")
+                _ = submit.finish(timeout: 5)
+                return
+            }
+            submit.kill9()
+            let killed = submit.finish(timeout: 10)
+            #expect(!killed.exitedNormally && killed.status == SIGKILL, "\(killed)")
+
+            // The premise: the pod's supervisor is not a child of the dead controller.
+            let supervisors = swirl.processes().filter { pid in
+                let data = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline") ?? Data()
+                return String(decoding: data, as: UTF8.self).contains("__supervise")
+            }
+            #expect(!supervisors.isEmpty, "expected the running step's supervisor to outlive the killed submit")
+
+            let wait = try swirl.run(["wait", name], timeout: 40)
+            #expect(wait.succeeded, "\(wait)")
+            #expect(wait.stdout.contains(name) && wait.stdout.contains("Succeeded"), "\(wait)")
+
+            let wf = try #require(try swirl.workflow(name))
+            #expect(wf.phase == "Succeeded", "\(wf.raw)")
+            #expect(wf.nodes.count == 4)
+            for node in wf.nodes { #expect(node.phase == "Succeeded", "node \(node.displayName): \(node.raw)") }
+
+            // Each step ran exactly once.
+            let fetch = lines(of: counts.appendingPathComponent("fetch.log"))
+            #expect(fetch == ["ran"], "first step ran \(fetch.count) times")
+            #expect(lines(of: counts.appendingPathComponent("second.log")) == ["second"])
+            #expect(lines(of: counts.appendingPathComponent("third.log")) == ["third"])
+        }
+    }
+
+    @Test func killDuringSecondStepDoesNotRerunFirst() throws {
+        try crashAndRecover(killWhileRunning: "second", firstSleep: 0)
+    }
+
+    @Test func killDuringFirstStepDoesNotStartItTwice() throws {
+        try crashAndRecover(killWhileRunning: "first", firstSleep: 3)
+    }
+}

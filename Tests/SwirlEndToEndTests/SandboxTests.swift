@@ -1,0 +1,69 @@
+import Foundation
+import Testing
+
+@Suite("Sandbox isolation and outputs", .timeLimit(.minutes(1)))
+struct SandboxTests {
+    @Test func stepsDoNotSeeEachOthersWritesButShareTheEmptyDir() throws {
+        let hostHadOut = FileManager.default.fileExists(atPath: "/out")
+        let hostHadMarker = FileManager.default.fileExists(atPath: "/etc/swirl-test-x")
+        try withSwirlHome { swirl in
+            let submit = try swirl.run(["submit", fixture("isolation.yaml").path, "--wait", "-o", "json"])
+            #expect(submit.succeeded, "\(submit)")
+            let wf = try Workflow(json: submit.stdout)
+            #expect(wf.phase == "Succeeded")
+            #expect(wf.node("write")?.phase == "Succeeded", "\(String(describing: wf.node("write")?.raw))")
+            // `check` fails unless /tmp/a, /out/b, /etc/swirl-test-x are absent and /shared/msg is present.
+            #expect(wf.node("check")?.phase == "Succeeded", "\(String(describing: wf.node("check")?.raw))")
+            #expect(wf.node("check")?.result == "isolation-ok")
+
+            if !hostHadMarker { #expect(!FileManager.default.fileExists(atPath: "/etc/swirl-test-x")) }
+            if !hostHadOut { #expect(!FileManager.default.fileExists(atPath: "/out")) }
+
+            // A second workflow gets its own, empty, emptyDir.
+            let peek = try swirl.run(["submit", fixture("emptydir-peek.yaml").path, "--wait", "-o", "json"])
+            #expect(peek.succeeded, "\(peek)")
+            let peekWF = try Workflow(json: peek.stdout)
+            #expect(peekWF.phase == "Succeeded")
+            let logs = try swirl.run(["logs", peekWF.name])
+            #expect(logs.stdout.contains("emptydir-clean"), "\(logs)")
+            #expect(!logs.stdout.contains("LEAKED") && !logs.stdout.contains("shared-secret-42"), "\(logs)")
+        }
+    }
+
+    @Test func outputParametersAndScriptResultsFlowToLaterSteps() throws {
+        try withSwirlHome { swirl in
+            let submit = try swirl.run(["submit", fixture("outputs.yaml").path, "--wait", "-o", "json"])
+            try #require(submit.succeeded, "\(submit)")
+            let wf = try Workflow(json: submit.stdout)
+            #expect(wf.phase == "Succeeded")
+            #expect(wf.node("produce")?.outputParameter("p") == "param-value-7")
+            #expect(wf.node("gen")?.result == "script-result-42")
+            let consume = try #require(wf.node("consume"))
+            #expect(consume.result == "got-p=param-value-7 got-r=script-result-42", "\(consume.raw)")
+
+            let logs = try swirl.run(["logs", wf.name, consume.podName])
+            #expect(logs.stdoutLines == ["\(consume.podName): got-p=param-value-7 got-r=script-result-42"], "\(logs)")
+        }
+    }
+
+    @Test func exitCodeThreeFailsTheNodeAndTheWorkflow() throws {
+        try withSwirlHome { swirl in
+            let submit = try swirl.run(["submit", fixture("exit3.yaml").path, "--wait", "-o", "json"])
+            #expect(submit.exitedNormally && submit.status != 0, "submit --wait of a failing workflow must exit non-zero: \(submit)")
+            let wf = try Workflow(json: submit.stdout)
+            #expect(wf.phase == "Failed")
+            let boom = try #require(wf.node("boom"))
+            #expect(boom.type == "Pod")
+            #expect(boom.phase == "Failed")
+            #expect(boom.message == "Error (exit code 3)")
+            #expect(boom.exitCode == "3")
+
+            // The stored state agrees, and `get` shows it.
+            let stored = try #require(try swirl.workflow(wf.name))
+            #expect(stored.phase == "Failed")
+            let get = try swirl.run(["get", wf.name])
+            #expect(get.stdout.contains("Error (exit code 3)"), "\(get)")
+            #expect(get.stdoutLines.contains { $0.hasPrefix("Status:") && $0.hasSuffix("Failed") }, "\(get)")
+        }
+    }
+}
