@@ -27,6 +27,12 @@ public struct PodRequest: Codable, Sendable, Hashable {
     public var outputParameterPaths: [String: String]
     /// Seconds after which the pod is killed (template `activeDeadlineSeconds` / `timeout`), if any.
     public var deadlineSeconds: Double?
+    /// Input artifacts to place before the step runs.
+    public var inputArtifacts: [ArtifactPlacement] = []
+    /// Output artifacts to save after the step ends.
+    public var outputArtifacts: [ArtifactCapture] = []
+    /// When set, the step's combined logs are saved to the repository under this key (`archiveLogs`).
+    public var archiveLogsKey: String?
 
     public init(
         workflowName: String, workflowUID: String, nodeID: String, podName: String, image: String?,
@@ -61,6 +67,10 @@ public struct PodResult: Codable, Sendable, Hashable {
     public var outputParameters: [String: String]
     /// Output parameters whose file could not be read, with the reason.
     public var missingOutputs: [String: String]
+    /// Output artifacts saved: name → repository key. Optional ones that were missing are absent.
+    public var savedArtifacts: [String: String] = [:]
+    /// Artifacts (input or output) that failed, with the reason; a non-optional failure makes the node Error.
+    public var artifactErrors: [String: String] = [:]
     /// The step's stdout, trimmed of one trailing newline (Argo's `outputs.result`), capped in size.
     public var stdout: String?
     public var startedAt: Date?
