@@ -26,7 +26,8 @@ let package = Package(
         .target(
             name: "SwirlStore",
             dependencies: ["SwirlSpec", "SwirlEngine", .product(name: "GRDB", package: "GRDB.swift")]),
-        .target(name: "SwirlExecutor", dependencies: ["SwirlSpec", "SwirlEngine"]),
+        .target(name: "SwirlArtifacts", dependencies: ["SwirlSpec"]),
+        .target(name: "SwirlExecutor", dependencies: ["SwirlSpec", "SwirlEngine", "SwirlArtifacts"]),
         .target(
             name: "SwirlController",
             dependencies: [
@@ -47,6 +48,7 @@ let package = Package(
         .testTarget(name: "SwirlStoreTests", dependencies: ["SwirlStore", "SwirlEngine", "SwirlSpec"]),
         .testTarget(name: "SwirlRenderTests", dependencies: ["SwirlRender", "SwirlEngine", "SwirlSpec"]),
         .testTarget(name: "SwirlExecutorTests", dependencies: ["SwirlExecutor", "SwirlEngine", "SwirlSpec"]),
+        .testTarget(name: "SwirlArtifactsTests", dependencies: ["SwirlArtifacts"]),
         .testTarget(name: "SwirlEndToEndTests", dependencies: []),
     ]
 )
