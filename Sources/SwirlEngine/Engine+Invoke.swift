@@ -44,7 +44,8 @@ extension WorkflowEngine {
     /// Runs `template` at `placement` with the given argument values; returns the new node's ID.
     @discardableResult
     mutating func invoke(
-        template: Template, templateRef: TemplateRef?, at placement: Placement, arguments: [String: String]
+        template: Template, templateRef: TemplateRef?, at placement: Placement, arguments: [String: String],
+        artifacts: [String: Artifact] = [:], scope callerScope: Scope = Scope()
     ) -> String {
         let templateName = templateRef == nil ? template.name : templateRef?.template
         // Resolve inputs: an argument beats the input's value, `default` applies when nothing is supplied.
@@ -66,7 +67,22 @@ extension WorkflowEngine {
             parameter.default = input.default
             resolved.append(parameter)
         }
-        let inputs = resolved.isEmpty ? nil : Inputs(parameters: resolved)
+        var boundArtifacts: [Artifact] = []
+        do {
+            // A template's own artifact locations see its resolved input parameters.
+            var ownScope = callerScope
+            ownScope.inputs = [:]
+            ownScope.inputOrder = []
+            for parameter in resolved {
+                ownScope.inputs[parameter.name] = parameter.value?.value ?? ""
+                ownScope.inputOrder.append(parameter.name)
+            }
+            boundArtifacts = try bindInputArtifacts(template, arguments: artifacts, scope: ownScope)
+        } catch {
+            missing = missing ?? "\(error)"
+        }
+        let inputs = resolved.isEmpty && boundArtifacts.isEmpty
+            ? nil : Inputs(parameters: resolved.isEmpty ? nil : resolved, artifacts: boundArtifacts.isEmpty ? nil : boundArtifacts)
         if let missing {
             var node = createNode(
                 name: placement.nodeName, displayName: placement.displayName, type: nodeType(for: template),

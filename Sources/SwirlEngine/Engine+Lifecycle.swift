@@ -21,9 +21,12 @@ extension WorkflowEngine {
         }
         var arguments: [String: String] = [:]
         for (key, value) in workflowParameters { arguments[key] = value }
+        var artifacts: [String: Artifact] = [:]
+        for artifact in workflow.spec.arguments?.artifacts ?? [] { artifacts[artifact.name] = artifact }
         invoke(
             template: template, templateRef: nil,
-            at: Placement(nodeName: name, displayName: name, boundaryID: nil, parentID: nil), arguments: arguments)
+            at: Placement(nodeName: name, displayName: name, boundaryID: nil, parentID: nil), arguments: arguments,
+            artifacts: artifacts)
     }
 
     /// The exit handler's template name (`spec.onExit` or `spec.hooks.exit`).

@@ -117,7 +117,10 @@ extension WorkflowEngine {
                 throw EngineError("template '\(templateName ?? "")' not found")
             }
             let arguments = try argumentValues(invocation, scope: scope)
-            invoke(template: template, templateRef: invocation.templateRef, at: placement, arguments: arguments)
+            let artifacts = try artifactArguments(invocation.arguments?.artifacts, scope: scope)
+            invoke(
+                template: template, templateRef: invocation.templateRef, at: placement, arguments: arguments,
+                artifacts: artifacts, scope: scope)
         } catch {
             let node = createNode(
                 name: placement.nodeName, displayName: placement.displayName, type: .pod, templateName: templateName,

@@ -31,6 +31,12 @@ extension WorkflowEngine {
         var scope = Scope(node: node)
         scope.podName = node.podName
         scope.retries = retryIndex(of: node)
+        for parameter in template.outputs?.parameters ?? [] {
+            if let path = parameter.valueFrom?.path { scope.outputPaths["outputs.parameters.\(parameter.name).path"] = path }
+        }
+        for artifact in template.outputs?.artifacts ?? [] {
+            if let path = artifact.path { scope.outputPaths["outputs.artifacts.\(artifact.name).path"] = path }
+        }
         func sub(_ text: String) throws -> String { try substitute(text, in: scope) }
         var env: [String: String] = [
             "ARGO_POD_NAME": node.podName ?? "", "ARGO_NODE_ID": node.id, "ARGO_WORKFLOW_NAME": name,
@@ -53,12 +59,20 @@ extension WorkflowEngine {
         if let timeout = template.timeout, let seconds = GoDuration.seconds(try sub(timeout)) {
             deadline = min(deadline ?? seconds, seconds)
         }
-        return PodRequest(
+        var request = PodRequest(
             workflowName: name, workflowUID: uid, nodeID: node.id, podName: node.podName ?? node.id,
             image: try container.image.map(sub), argv: argv, env: env, workingDir: try container.workingDir.map(sub),
             volumeMounts: container.volumeMounts ?? [], workflowVolumes: workflow.spec.volumes ?? [],
             templateVolumes: template.volumes ?? [], scriptSource: source, outputParameterPaths: outputPaths,
             deadlineSeconds: deadline)
+        request.inputArtifacts = try (node.inputs?.artifacts ?? []).map { artifact in
+            try placement(for: artifact, path: try sub(artifact.path ?? "/tmp/\(artifact.name)"))
+        }
+        request.outputArtifacts = try captures(for: template, podName: request.podName, scope: scope)
+        var archiveLogs = workflow.spec.archiveLogs ?? false
+        if case .bool(let flag)? = template.archiveLocation?["archiveLogs"] { archiveLogs = flag }
+        if archiveLogs { request.archiveLogsKey = "\(name)/\(request.podName)/main.log" }
+        return request
     }
 
     /// The attempt number of a retry child (`name(2)` → 2).
@@ -105,7 +119,16 @@ extension WorkflowEngine {
             parameters.append(parameter)
         }
         if !parameters.isEmpty { outputs.parameters = parameters }
-        if phase == .succeeded { publishGlobalOutputs(parameters) }
+        let artifacts = savedOutputArtifacts(template, saved: result.savedArtifacts)
+        if !artifacts.isEmpty { outputs.artifacts = artifacts }
+        if phase == .succeeded, let (name, reason) = result.artifactErrors.sorted(by: { $0.key < $1.key }).first {
+            phase = .error
+            message = "failed to save artifact '\(name)': \(reason)"
+        }
+        if phase == .succeeded {
+            publishGlobalOutputs(parameters)
+            publishGlobalArtifacts(artifacts)
+        }
         var finished = status.nodes[nodeID] ?? node
         if let end = result.finishedAt { finished.finishedAt = end }
         put(finished)

@@ -84,7 +84,9 @@ extension WorkflowEngine {
         var outputs: Outputs?
         var finalPhase = phase
         var finalMessage = message
-        if phase == .succeeded, let template = template(for: node), let declared = template.outputs?.parameters {
+        if phase == .succeeded, let template = template(for: node), let declared = template.outputs?.parameters,
+            !declared.isEmpty
+        {
             var scope = Scope(node: node)
             scope.siblingsOf = node
             var parameters: [Parameter] = []
@@ -113,8 +115,31 @@ extension WorkflowEngine {
                 }
                 parameters.append(parameter)
             }
-            outputs = Outputs(parameters: parameters)
+            outputs = Outputs(parameters: parameters.isEmpty ? nil : parameters)
             if finalPhase == .succeeded { publishGlobalOutputs(parameters) }
+        }
+        if phase == .succeeded, let template = template(for: node), let declared = template.outputs?.artifacts {
+            var scope = Scope(node: node)
+            scope.siblingsOf = node
+            var artifacts: [Artifact] = []
+            for output in declared {
+                do {
+                    if let artifact = try resolveArtifact(output, scope: scope), artifact.hasLocation {
+                        artifacts.append(artifact)
+                    } else if output.optional != true {
+                        throw EngineError("unable to resolve outputs.artifacts.\(output.name)")
+                    }
+                } catch {
+                    finalPhase = .error
+                    finalMessage = "\(error)"
+                }
+            }
+            if !artifacts.isEmpty {
+                var combined = outputs ?? Outputs()
+                combined.artifacts = artifacts
+                outputs = combined
+                if finalPhase == .succeeded { publishGlobalArtifacts(artifacts) }
+            }
         }
         complete(id, phase: finalPhase, message: finalMessage, outputs: outputs)
     }

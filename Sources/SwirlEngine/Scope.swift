@@ -13,6 +13,9 @@ struct Scope {
     var podName: String?
     var nodeName: String?
     var retries: Int?
+    var inputArtifacts: [Artifact] = []
+    /// `outputs.parameters.X.path` / `outputs.artifacts.X.path` of the pod template being resolved.
+    var outputPaths: [String: String] = [:]
 
     init() {}
 
@@ -21,6 +24,7 @@ struct Scope {
             inputs[parameter.name] = parameter.value?.value ?? ""
             inputOrder.append(parameter.name)
         }
+        inputArtifacts = node.inputs?.artifacts ?? []
         nodeName = node.name
     }
 }
@@ -41,6 +45,11 @@ extension WorkflowEngine {
             let list = scope.inputOrder.map { JSONValue.object(["name": .string($0), "value": .string(scope.inputs[$0] ?? "")]) }
             return JSONValue.array(list).jsonText
         }
+        if key.hasPrefix("inputs.artifacts."), key.hasSuffix(".path") {
+            let name = String(key.dropFirst("inputs.artifacts.".count).dropLast(".path".count))
+            return scope.inputArtifacts.first { $0.name == name }?.path
+        }
+        if key.hasPrefix("outputs."), let path = scope.outputPaths[key] { return path }
         if key == "pod.name" { return scope.podName }
         if key == "node.name" { return scope.nodeName }
         if key == "retries" { return scope.retries.map(String.init) }
@@ -215,7 +224,9 @@ extension WorkflowEngine {
         var env: [String: ExprValue] = [:]
         var inputParams: [String: ExprValue] = [:]
         for (key, value) in scope.inputs { inputParams[key] = .string(value) }
-        env["inputs"] = .map(["parameters": .map(inputParams)])
+        var inputArtifacts: [String: ExprValue] = [:]
+        for artifact in scope.inputArtifacts { inputArtifacts[artifact.name] = artifact.exprValue }
+        env["inputs"] = .map(["parameters": .map(inputParams), "artifacts": .map(inputArtifacts)])
         var wf: [String: ExprValue] = [
             "name": .string(name), "namespace": .string(workflow.metadata.namespace ?? "default"), "uid": .string(uid),
             "status": .string(workflowStatusText),
@@ -243,6 +254,9 @@ extension WorkflowEngine {
                     var p: [String: ExprValue] = [:]
                     for param in node.outputs?.parameters ?? [] { p[param.name] = .string(param.value?.value ?? "") }
                     outputs["parameters"] = .map(p)
+                    var a: [String: ExprValue] = [:]
+                    for artifact in node.outputs?.artifacts ?? [] { a[artifact.name] = artifact.exprValue }
+                    outputs["artifacts"] = .map(a)
                 }
                 entry["outputs"] = .map(outputs)
                 siblings[name] = .map(entry)
