@@ -84,6 +84,7 @@ public actor Controller {
             for uid in engines.keys { try? store.releaseLease(uid: uid, owner: owner.text) }
         }
         adoptWorkflows()
+        takeCommands()
         flush()
         while true {
             if exitWhenIdle, try isIdle() { break }
@@ -94,7 +95,9 @@ public actor Controller {
                 switch input {
                 case .podDone(let podName): podDone(podName)
                 case .wake(let uid): feed(uid, .wake)
-                case .poke: adoptWorkflows()
+                case .poke:
+                    adoptWorkflows()
+                    takeCommands()
                 case .renewLeases: renewLeases()
                 }
             }
@@ -219,6 +222,23 @@ public actor Controller {
         for event in events { feed(uid, event) }
     }
 
+    /// Carries out commands (stop, terminate, suspend, resume, node set) queued for the workflows this controller owns.
+    func takeCommands() {
+        for uid in engines.keys {
+            guard let commands = try? store.takeCommands(uid: uid) else { continue }
+            for command in commands {
+                do {
+                    let payload = try command.payload.map {
+                        try JSONDecoder().decode(CommandPayload.self, from: Data($0.utf8))
+                    } ?? CommandPayload()
+                    feed(uid, try payload.event(kind: command.kind))
+                } catch {
+                    logger.error("bad command \(command.kind) for workflow \(uid): \(error)")
+                }
+            }
+        }
+    }
+
     func renewLeases() {
         let now = Date()
         for uid in engines.keys {
@@ -268,8 +288,11 @@ public actor Controller {
         let changed = engine.takeChangedNodeIDs()
         engines[uid] = engine
         let nodes = changed.compactMap { engine.status.nodes[$0] }
+        let manifest = engine.takeChangedManifest()
+        engines[uid] = engine
         do {
-            try store.save(StateBatch(uid: uid, status: engine.status, changedNodes: nodes, events: events))
+            try store.save(
+                StateBatch(uid: uid, status: engine.status, changedNodes: nodes, events: events, manifest: manifest))
         } catch {
             logger.error("cannot save workflow \(uid): \(error)")
         }
@@ -319,6 +342,9 @@ public actor Controller {
             return "pod finished \(id) exit=\(result.exitCode.map(String.init) ?? "none")\(result.error.map { " error=\($0)" } ?? "")"
         case .wake: return "wake"
         case .shutdown(let terminate): return terminate ? "terminate" : "stop"
+        case .suspend: return "suspend"
+        case .resume: return "resume"
+        case .setNode: return "node set"
         }
     }
 }

@@ -120,22 +120,11 @@ extension WorkflowEngine {
         var scope = Scope(node: dagNode)
         scope.siblingsOf = dagNode
         do {
-            if let items = try loopItems(task, scope: scope) {
+            if try loopItems(task, scope: scope) != nil {
                 let group = createNode(
                     name: nodeName, displayName: taskName, type: .taskGroup, templateName: task.template,
                     boundaryID: dagID, parentID: dagID)
-                starting.insert(group.id)
-                for item in items {
-                    var itemScope = scope
-                    itemScope.item = item.value
-                    let display = taskName + item.suffix
-                    startInvocation(
-                        task, at: Placement(
-                            nodeName: "\(nodeName)\(item.suffix)", displayName: display, boundaryID: dagID,
-                            parentID: group.id, templateScope: dagNode.templateScope), scope: itemScope)
-                }
-                starting.remove(group.id)
-                taskGroupChildCompleted(groupID: group.id)
+                try populateTaskGroup(group, task: task, dagNode: dagNode)
             } else {
                 startInvocation(
                     task, at: Placement(
@@ -149,6 +138,28 @@ extension WorkflowEngine {
                 parentID: dagID, phase: .pending)
             complete(node.id, phase: .error, message: "\(error)")
         }
+    }
+
+    /// Creates the missing item children of a looped task's TaskGroup, then checks whether it is done.
+    mutating func populateTaskGroup(_ group: NodeStatus, task: DAGTask, dagNode: NodeStatus) throws {
+        let dagID = dagNode.id
+        let nodeName = group.name
+        let taskName = task.name
+        var scope = Scope(node: dagNode)
+        scope.siblingsOf = dagNode
+        guard let items = try loopItems(task, scope: scope) else { return }
+        starting.insert(group.id)
+        for item in items {
+            var itemScope = scope
+            itemScope.item = item.value
+            let display = taskName + item.suffix
+            startInvocation(
+                task, at: Placement(
+                    nodeName: "\(nodeName)\(item.suffix)", displayName: display, boundaryID: dagID,
+                    parentID: group.id, templateScope: dagNode.templateScope), scope: itemScope)
+        }
+        starting.remove(group.id)
+        taskGroupChildCompleted(groupID: group.id)
     }
 
     /// A looped task's child finished: the TaskGroup completes when all have.

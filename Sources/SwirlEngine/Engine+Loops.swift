@@ -95,6 +95,8 @@ extension WorkflowEngine {
 
     /// Starts one invocation (a step or task, not looped) or marks it Skipped / Error.
     mutating func startInvocation(_ invocation: any InvocationFields, at placement: Placement, scope: Scope) {
+        // Node names are deterministic: an existing node means this invocation already started.
+        if status.nodes[nodeID(placement.nodeName)] != nil { return }
         let template = resolveTemplate(
             name: invocation.template, ref: invocation.templateRef, inline: invocation.inline,
             scope: placement.templateScope)

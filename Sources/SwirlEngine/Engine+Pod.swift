@@ -5,7 +5,7 @@ extension WorkflowEngine {
     /// Starts queued pods while the workflow's `parallelism` allows.
     mutating func dispatchQueuedPods() {
         let limit = workflow.spec.parallelism.flatMap { $0 > 0 ? $0 : nil } ?? Int.max
-        while activePods < limit, let id = podQueue.popFirst() {
+        while activePods < limit, !isSuspended || shutdown != nil, let id = podQueue.popFirst() {
             guard var node = status.nodes[id], node.phase == .pending else { continue }
             if shutdown != nil {
                 complete(id, phase: .failed, message: shutdownMessage)

@@ -45,8 +45,10 @@ extension WorkflowEngine {
     public mutating func resume(now: Date) -> [EngineAction] {
         self.now = now
         pendingActions = []
+        reconcileAll()
         fireDueTimers()
         dispatchQueuedPods()
+        status.progress = "\(podsDone)/\(podsTotal)"
         let actions = pendingActions
         pendingActions = []
         return actions

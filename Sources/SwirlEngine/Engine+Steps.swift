@@ -17,10 +17,16 @@ extension WorkflowEngine {
         let group = createNode(
             name: "\(stepsNode.name)[\(index)]", displayName: "[\(index)]", type: .stepGroup,
             templateName: stepsNode.templateName, boundaryID: stepsID, parentID: stepsID)
+        populateStepGroup(group, index: index, stepsNode: stepsNode, steps: groups[index])
+    }
+
+    /// Creates the children of a step group that do not exist yet (all of them, unless retrying or restoring).
+    mutating func populateStepGroup(_ group: NodeStatus, index: Int, stepsNode: NodeStatus, steps: [WorkflowStep]) {
+        let stepsID = stepsNode.id
         starting.insert(group.id)
         var scope = Scope(node: stepsNode)
         scope.siblingsOf = stepsNode
-        for step in groups[index] {
+        for step in steps {
             do {
                 if let items = try loopItems(step, scope: scope) {
                     for item in items {

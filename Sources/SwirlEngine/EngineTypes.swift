@@ -13,6 +13,62 @@ public enum EngineEvent: Sendable, Hashable {
     case wake
     /// `swirl stop` (exit handlers run) or `swirl terminate` (nothing more runs).
     case shutdown(terminate: Bool)
+    /// `swirl suspend`: start no new pods until resumed.
+    case suspend
+    /// `swirl resume`: lift the suspension and complete active Suspend nodes (those matching the selector, if any).
+    case resume(selector: NodeSelector?)
+    /// `swirl node set`: set a node's phase, message and output parameters (completes Suspend nodes).
+    case setNode(selector: NodeSelector, phase: NodePhase?, message: String?, outputParameters: [String: String])
+}
+
+/// Argo's `--node-field-selector` (`displayName=x`, `name=wf.a`, `templateName=t`, `phase=Running`, `id=…`),
+/// comma-separated terms that must all hold; `!=` negates a term.
+public struct NodeSelector: Sendable, Hashable, Codable {
+    public var terms: [Term]
+
+    public struct Term: Sendable, Hashable, Codable {
+        public var field: String
+        public var value: String
+        public var negated: Bool
+    }
+
+    /// Parses `field=value,field!=value`; nil with a message when malformed.
+    public init(parsing text: String) throws {
+        var terms: [Term] = []
+        for part in text.split(separator: ",") {
+            let negated = part.contains("!=")
+            let pieces = part.components(separatedBy: negated ? "!=" : "=")
+            guard pieces.count == 2, !pieces[0].isEmpty else {
+                throw EngineError("bad node field selector '\(part)', expected field=value")
+            }
+            let field = pieces[0].trimmingCharacters(in: .whitespaces)
+            let known = ["displayName", "name", "templateName", "phase", "id", "type", "templateRef.name", "templateRef.template"]
+            guard known.contains(field) else {
+                throw EngineError("unknown node field '\(field)', expected one of \(known.joined(separator: ", "))")
+            }
+            terms.append(Term(field: field, value: pieces[1].trimmingCharacters(in: .whitespaces), negated: negated))
+        }
+        self.terms = terms
+    }
+
+    /// True when every term holds for the node.
+    public func matches(_ node: NodeStatus) -> Bool {
+        terms.allSatisfy { term in
+            let actual: String?
+            switch term.field {
+            case "displayName": actual = node.displayName
+            case "name": actual = node.name
+            case "templateName": actual = node.templateName
+            case "phase": actual = node.phase.rawValue
+            case "id": actual = node.id
+            case "type": actual = node.type.rawValue
+            case "templateRef.name": actual = node.templateRef?.name
+            case "templateRef.template": actual = node.templateRef?.template
+            default: actual = nil
+            }
+            return (actual == term.value) != term.negated
+        }
+    }
 }
 
 /// Something the engine wants done; the controller performs it *after* committing the new state.

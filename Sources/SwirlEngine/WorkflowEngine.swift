@@ -8,7 +8,10 @@ import SwirlSpec
 /// The persistent truth is `status` (Argo's nodes). Everything else here is a cache derived from it, rebuilt by
 /// `init(restoring:)`, so that a controller restart replays nothing and each event only touches the nodes it concerns.
 public struct WorkflowEngine: Sendable {
-    public let workflow: Workflow
+    /// The manifest; `spec.suspend` changes with `suspend`/`resume` (see `manifestChanged`).
+    public internal(set) var workflow: Workflow
+    /// Set when `workflow` changed and must be saved with the next batch.
+    public internal(set) var manifestChanged = false
     public let name: String
     public let uid: String
     public internal(set) var status: WorkflowStatus
@@ -57,6 +60,12 @@ public struct WorkflowEngine: Sendable {
         return changed
     }
 
+    /// The manifest if it changed since the last call (it is saved with the batch).
+    public mutating func takeChangedManifest() -> Workflow? {
+        defer { manifestChanged = false }
+        return manifestChanged ? workflow : nil
+    }
+
     /// Pod nodes that were dispatched and have not finished: the controller checks each with its executor on restart.
     public var runningPodNodeIDs: [String] {
         status.nodes.values.filter { $0.type == .pod && $0.phase == .running }.map(\.id)
@@ -85,6 +94,12 @@ public struct WorkflowEngine: Sendable {
             fireDueTimers()
         case .shutdown(let terminate):
             beginShutdown(terminate: terminate)
+        case .suspend:
+            setSuspended(true)
+        case .resume(let selector):
+            resume(selector: selector)
+        case .setNode(let selector, let phase, let message, let outputs):
+            setNode(selector: selector, phase: phase, message: message, outputParameters: outputs)
         }
         dispatchQueuedPods()
         status.progress = "\(podsDone)/\(podsTotal)"

@@ -46,4 +46,17 @@ struct PodFiles: Sendable {
     var statusStarted: URL { status.appendingPathComponent("started", isDirectory: false) }
     var outputs: URL { status.appendingPathComponent("outputs", isDirectory: true) }
     func output(_ index: Int) -> URL { outputs.appendingPathComponent(String(index), isDirectory: false) }
+
+    /// Artifact staging: `in/<name>` (inputs, bound into the step), `out/<name>/<base name>` (outputs copied out
+    /// of the step's view), `errors/<name>` (why a copy failed), `archives/<name>` (archives being stored),
+    /// `main.log` (the combined logs for `archiveLogs`).
+    var artifacts: URL { dir("artifacts") }
+    var artifactsIn: URL { artifacts.appendingPathComponent("in", isDirectory: true) }
+    var artifactsOut: URL { artifacts.appendingPathComponent("out", isDirectory: true) }
+    var artifactCopyErrors: URL { artifacts.appendingPathComponent("errors", isDirectory: true) }
+    var artifactArchives: URL { artifacts.appendingPathComponent("archives", isDirectory: true) }
+    var mainLog: URL { artifacts.appendingPathComponent("main.log", isDirectory: false) }
+    func artifactIn(_ name: String) -> URL { artifactsIn.appendingPathComponent(name, isDirectory: false) }
+    func artifactOut(_ name: String) -> URL { artifactsOut.appendingPathComponent(name, isDirectory: true) }
+    func artifactCopyError(_ name: String) -> URL { artifactCopyErrors.appendingPathComponent(name, isDirectory: false) }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import SwirlArtifacts
 import SwirlEngine
 
 #if canImport(Glibc)
@@ -22,6 +23,12 @@ struct PodRunner {
     var hostPath: String? = ProcessInfo.processInfo.environment["PATH"]
     /// Finds the sandbox's tools (bwrap, unshare, mount, setpriv) on the host; tests replace it.
     var findTool: @Sendable (_ name: String, _ path: String?) -> String? = { ProcessLauncher.which($0, path: $1) }
+    /// Where input artifacts come from and output artifacts go; nil means the local one under `$SWIRL_HOME/artifacts`.
+    var repository: (any ArtifactRepository)?
+
+    private var artifactRepository: any ArtifactRepository {
+        repository ?? LocalArtifactRepository(root: layout.artifactsDirectory)
+    }
 
     private enum Stop { case deadline, terminated }
 
@@ -42,12 +49,26 @@ struct PodRunner {
             return failure("unshare and mount (util-linux) are needed by the sandbox executor; install them with: "
                 + "apt-get install -y util-linux mount")
         }
-        let bindings: [VolumeBinding]
+        let volumeBindings: [VolumeBinding]
         do {
-            bindings = try VolumeResolver(layout: layout, files: files).bindings(for: request)
+            volumeBindings = try VolumeResolver(layout: layout, files: files).bindings(for: request)
         } catch {
             return failure("\(error)")
         }
+        let artifactBindings: [VolumeBinding]
+        do {
+            artifactBindings = try InputArtifacts(
+                files: files, repository: artifactRepository,
+                workingDirectory: SandboxScript.workingDirectory(for: request)
+            ).stage(request.inputArtifacts)
+        } catch let error as InputArtifacts.Failure {
+            var result = failure(error.message)
+            result.artifactErrors[error.name] = error.reason
+            return result
+        } catch {
+            return failure("\(error)")
+        }
+        let bindings = Self.mountOrder(volumeBindings + artifactBindings)
         let script = SandboxScript(
             files: files, tools: .init(bwrap: bwrap, mount: mount), bindings: bindings, request: request,
             environment: SandboxEnvironment.variables(for: request, hostPath: hostPath))
@@ -75,12 +96,41 @@ struct PodRunner {
         try? FileIO.writeAtomically(Data("\(pid)\n".utf8), to: files.sandboxPGID)
         let (status, stop) = wait(for: pid, deadline: request.deadlineSeconds, watch: watch)
         StepProcesses.killGroup(pid)  // whatever the step left behind
-        return collect(request, script: script, status: status, stop: stop, startedAt: startedAt)
+        var result = collect(request, script: script, status: status, stop: stop, startedAt: startedAt)
+        saveArtifacts(request, into: &result)
+        return result
+    }
+
+    /// Binds in mount order: outer paths first, so an artifact inside a volume is bound over it; ties keep
+    /// their order (volumes before artifacts).
+    static func mountOrder(_ bindings: [VolumeBinding]) -> [VolumeBinding] {
+        bindings.enumerated().sorted { lhs, rhs in
+            let (l, r) = (lhs.element.mountPath.split(separator: "/").count, rhs.element.mountPath.split(separator: "/").count)
+            return l != r ? l < r : lhs.offset < rhs.offset
+        }.map(\.element)
+    }
+
+    /// Stores the output artifacts (when the step ran to an exit code, whatever it was, as Argo does) and the
+    /// archived logs (whenever the step started), recording keys and failures in `result`.
+    private func saveArtifacts(_ request: PodRequest, into result: inout PodResult) {
+        let outputs = OutputArtifacts(files: files, repository: artifactRepository)
+        if result.exitCode != nil {
+            outputs.save(request.outputArtifacts, into: &result)
+        }
+        if let key = request.archiveLogsKey {
+            outputs.saveLogs(key: key, into: &result)
+        }
     }
 
     /// Creates the directories the sandbox binds and writes the script (and the script template's source).
     private func prepare(_ request: PodRequest, bindings: [VolumeBinding], script: SandboxScript) throws {
         FileIO.remove(files.status)
+        FileIO.remove(files.artifactsOut)
+        FileIO.remove(files.artifactCopyErrors)
+        try FileIO.makeDirectory(files.artifactCopyErrors)
+        for capture in request.outputArtifacts where (try? ArtifactPaths.checkName(capture.name)) != nil {
+            try FileIO.makeDirectory(files.artifactOut(capture.name))
+        }
         for dir in [files.layer.appendingPathComponent("upper"), files.layer.appendingPathComponent("work"),
                     files.merged, files.tmp, files.outputs] {
             try FileIO.makeDirectory(dir)

@@ -10,6 +10,8 @@ public struct SandboxLayout: Sendable, Hashable {
     public var doneDirectory: URL
     /// Workflow-level volumes: `<volumesDirectory>/<workflowUID>/<volumeName>`.
     public var volumesDirectory: URL
+    /// The local artifact repository's root: the object under key `wf/pod/out.tgz` is `<artifactsDirectory>/wf/pod/out.tgz`.
+    public var artifactsDirectory: URL
 
     /// The layout under `home` (`$SWIRL_HOME`).
     public init(home: URL) {
@@ -18,6 +20,7 @@ public struct SandboxLayout: Sendable, Hashable {
         doneDirectory = self.home.appendingPathComponent("run", isDirectory: true)
             .appendingPathComponent("done", isDirectory: true)
         volumesDirectory = self.home.appendingPathComponent("volumes", isDirectory: true)
+        artifactsDirectory = self.home.appendingPathComponent("artifacts", isDirectory: true)
     }
 
     /// The layout a pod directory belongs to (`<home>/pods/<podName>`), for the supervisor, which only gets the pod path.

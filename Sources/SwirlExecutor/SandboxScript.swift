@@ -3,7 +3,8 @@ import SwirlEngine
 
 /// The shell script that runs inside a private mount namespace (`unshare -m --propagation private`): it mounts the
 /// copy-on-write root, runs the step under bwrap with its output going straight to the log files, records the exit
-/// status and copies the output parameter files out of the step's view before the namespace (and mount) vanish.
+/// status and copies the output parameter files and output artifacts out of the step's view before the namespace
+/// (and mount) vanish. Input artifacts, staged by the supervisor, are bind-mounted like volumes.
 ///
 /// Generating a script keeps the privileged, namespace-bound part in one process whose death unmounts everything,
 /// while the Swift supervisor stays in the host namespace and can run in-process for tests.
@@ -60,9 +61,35 @@ struct SandboxScript {
         return resolved.hasPrefix("/run/") && FileManager.default.fileExists(atPath: resolved) ? resolved : nil
     }
 
-    var workingDirectory: String {
+    var workingDirectory: String { Self.workingDirectory(for: request) }
+
+    /// The step's working directory: the request's when absolute, else `/`.
+    static func workingDirectory(for request: PodRequest) -> String {
         guard let dir = request.workingDir, dir.hasPrefix("/") else { return "/" }
         return VolumeResolver.normalize(dir)
+    }
+
+    /// An output artifact to copy out of the step's view: its path there, where that is from the script, and the
+    /// copy's destination `artifacts/out/<name>/<base name>` (errors go to `artifacts/errors/<name>`).
+    struct ArtifactCopy {
+        var stepPath: String
+        var sourcePath: String
+        var destination: String
+        var errorFile: String
+    }
+
+    /// The output artifacts to copy; those with an invalid name or path are left to `OutputArtifacts` to report.
+    var artifactCopies: [ArtifactCopy] {
+        request.outputArtifacts.compactMap { capture in
+            guard (try? ArtifactPaths.checkName(capture.name)) != nil,
+                  let stepPath = try? ArtifactPaths.stepPath(capture.path, workingDirectory: workingDirectory)
+            else { return nil }
+            let base = (stepPath as NSString).lastPathComponent
+            return ArtifactCopy(
+                stepPath: stepPath, sourcePath: hostView(of: stepPath),
+                destination: files.artifactOut(capture.name).appendingPathComponent(base).path,
+                errorFile: files.artifactCopyError(capture.name).path)
+        }
     }
 
     /// Where each output parameter path is, seen from the script: a volume's host directory, the pod's `/tmp`,
@@ -121,6 +148,14 @@ struct SandboxScript {
                 + "else echo \"no such file: $2\" > \"$STATUS/outputs/$3.missing\"; fi; }")
         for output in outputCopies {
             lines.append("copy \(q(output.sourcePath)) \(q(output.stepPath)) \(output.index)")
+        }
+        let artifacts = artifactCopies
+        if !artifacts.isEmpty {
+            // Output artifacts: a recursive copy (modes and links kept); a missing path leaves nothing behind.
+            lines.append("save() { if [ -e \"$1\" ] || [ -L \"$1\" ]; then cp -a -- \"$1\" \"$2\" 2>\"$3\" && rm -f \"$3\"; fi; }")
+            for artifact in artifacts {
+                lines.append("save \(q(artifact.sourcePath)) \(q(artifact.destination)) \(q(artifact.errorFile))")
+            }
         }
         lines.append("exit 0")
         return lines.joined(separator: "\n") + "\n"

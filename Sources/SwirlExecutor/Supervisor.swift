@@ -85,8 +85,9 @@ public enum Supervisor {
         return .finished(result)
     }
 
-    /// Removes what only the running step needed: the copy-on-write layer, the mount point, `/tmp`, output copies.
+    /// Removes what only the running step needed: the copy-on-write layer, the mount point, `/tmp`, output copies,
+    /// staged artifacts (the repository keeps the saved ones).
     static func cleanUp(_ files: PodFiles) {
-        for dir in [files.layer, files.merged, files.tmp, files.outputs] { FileIO.remove(dir) }
+        for dir in [files.layer, files.merged, files.tmp, files.outputs, files.artifacts] { FileIO.remove(dir) }
     }
 }

@@ -43,6 +43,9 @@ public final class SQLiteStore: WorkflowStore, @unchecked Sendable {
                     PRIMARY KEY (kind, name));
                 """)
         }
+        migrator.registerMigration("v2-command-payload") { db in
+            try db.execute(sql: "ALTER TABLE command ADD COLUMN payload TEXT")
+        }
         return migrator
     }
 
@@ -118,8 +121,15 @@ public final class SQLiteStore: WorkflowStore, @unchecked Sendable {
     public func save(_ batch: StateBatch) throws {
         let nodes = try batch.changedNodes.map { ($0.id, try json($0)) }
         let outputs = try batch.status.outputs.map { try json($0) }
+        let manifest = try batch.manifest.map { try json($0) }
         let status = batch.status
         try db.write { db in
+            if let manifest {
+                try db.execute(sql: "UPDATE workflow SET manifest = ? WHERE uid = ?", arguments: [manifest, batch.uid])
+            }
+            for id in batch.deletedNodeIDs {
+                try db.execute(sql: "DELETE FROM node WHERE workflow_uid = ? AND id = ?", arguments: [batch.uid, id])
+            }
             try db.execute(
                 sql: """
                     UPDATE workflow SET phase = ?, message = ?, started_at = ?, finished_at = ?, progress = ?, outputs = ?
@@ -190,18 +200,19 @@ public final class SQLiteStore: WorkflowStore, @unchecked Sendable {
         }
     }
 
-    public func enqueueCommand(uid: String, kind: String) throws {
+    public func enqueueCommand(uid: String, kind: String, payload: String?) throws {
         try db.write { db in
-            try db.execute(sql: "INSERT INTO command (workflow_uid, kind) VALUES (?, ?)", arguments: [uid, kind])
+            try db.execute(
+                sql: "INSERT INTO command (workflow_uid, kind, payload) VALUES (?, ?, ?)", arguments: [uid, kind, payload])
         }
     }
 
     public func takeCommands(uid: String) throws -> [WorkflowCommand] {
         try db.write { db in
             let rows = try Row.fetchAll(
-                db, sql: "SELECT id, kind FROM command WHERE workflow_uid = ? ORDER BY id", arguments: [uid])
+                db, sql: "SELECT id, kind, payload FROM command WHERE workflow_uid = ? ORDER BY id", arguments: [uid])
             try db.execute(sql: "DELETE FROM command WHERE workflow_uid = ?", arguments: [uid])
-            return rows.map { WorkflowCommand(id: $0["id"], uid: uid, kind: $0["kind"]) }
+            return rows.map { WorkflowCommand(id: $0["id"], uid: uid, kind: $0["kind"], payload: $0["payload"]) }
         }
     }
 

@@ -37,12 +37,21 @@ public struct StateBatch: Sendable {
     public var status: WorkflowStatus
     public var changedNodes: [NodeStatus]
     public var events: [String]
+    /// The manifest, when it changed (`spec.suspend`).
+    public var manifest: Workflow?
+    /// Nodes to delete (a retry resets failed nodes).
+    public var deletedNodeIDs: [String]
 
-    public init(uid: String, status: WorkflowStatus, changedNodes: [NodeStatus], events: [String]) {
+    public init(
+        uid: String, status: WorkflowStatus, changedNodes: [NodeStatus], events: [String], manifest: Workflow? = nil,
+        deletedNodeIDs: [String] = []
+    ) {
         self.uid = uid
         self.status = status
         self.changedNodes = changedNodes
         self.events = events
+        self.manifest = manifest
+        self.deletedNodeIDs = deletedNodeIDs
     }
 }
 
@@ -59,6 +68,8 @@ public struct WorkflowCommand: Sendable, Equatable {
     public var id: Int64
     public var uid: String
     public var kind: String
+    /// Arguments of the command as JSON (selector, outputs …).
+    public var payload: String?
 }
 
 /// The single source of truth for workflows. One reconcile batch is one transaction.
@@ -83,7 +94,7 @@ public protocol WorkflowStore: Sendable {
     func hasUnfinishedWorkflows() throws -> Bool
     func deleteWorkflow(uid: String) throws
     /// Commands.
-    func enqueueCommand(uid: String, kind: String) throws
+    func enqueueCommand(uid: String, kind: String, payload: String?) throws
     func takeCommands(uid: String) throws -> [WorkflowCommand]
     /// Templates.
     func putTemplate(kind: String, workflow: Workflow, now: Date) throws

@@ -10,7 +10,9 @@ struct Swirl: AsyncParsableCommand {
         subcommands: [
             SubmitCommand.self, GetCommand.self, ListCommand.self, LogsCommand.self, WatchCommand.self,
             WaitCommand.self, DeleteCommand.self, LintCommand.self, TemplateCommand.self,
-            ClusterTemplateCommand.self, ControllerCommand.self, SuperviseCommand.self,
+            ClusterTemplateCommand.self, StopCommand.self, TerminateCommand.self, SuspendCommand.self,
+            ResumeCommand.self, NodeCommand.self, RetryCommand.self, ResubmitCommand.self, ControllerCommand.self,
+            SuperviseCommand.self,
         ])
 }
 

@@ -1,0 +1,117 @@
+import Foundation
+import SwirlSpec
+
+extension WorkflowEngine {
+    /// Walks the running part of the tree once and starts whatever should exist but does not: used when a
+    /// controller adopts a workflow (normally a no-op) and after `swirl retry` removed failed nodes. O(nodes), once.
+    mutating func reconcileAll() {
+        guard status.phase == .running, shutdown == nil else { return }
+        guard status.nodes[name] != nil else {
+            status.nodes = [:]
+            startWorkflow()
+            return
+        }
+        reconcile(name, depth: 0)
+        if let root = status.nodes[name], root.phase.isCompleted {
+            let exitID = nodeID("\(name).onExit")
+            if let exitNode = status.nodes[exitID] {
+                if !exitNode.phase.isCompleted { reconcile(exitID, depth: 0) } else { finishFromRoot() }
+            } else {
+                rootCompleted()
+            }
+        }
+    }
+
+    mutating func reconcile(_ id: String, depth: Int) {
+        guard depth < 1000, let node = status.nodes[id], !node.phase.isCompleted else { return }
+        for child in node.children ?? [] { reconcile(child, depth: depth + 1) }
+        guard let node = status.nodes[id], !node.phase.isCompleted else { return }
+        switch node.type {
+        case .steps:
+            guard let template = template(for: node), let groups = template.steps else { return }
+            let children = node.children ?? []
+            guard let lastID = children.last, let last = status.nodes[lastID] else {
+                startStepGroup(stepsID: id, index: 0)
+                return
+            }
+            if last.phase.isCompleted {
+                stepGroupCompleted(stepsID: id, groupID: lastID)
+            } else if children.count - 1 < groups.count {
+                populateStepGroup(last, index: children.count - 1, stepsNode: node, steps: groups[children.count - 1])
+            }
+        case .dag:
+            dags[id] = buildDAGRuntime(node)
+            guard let runtime = dags[id] else { return }
+            for task in runtime.order where runtime.remaining[task] == 0 && !runtime.created.contains(task) {
+                startTask(task, dagID: id)
+            }
+            checkDAGCompletion(id)
+        case .taskGroup:
+            guard let dagNode = node.boundaryID.flatMap({ status.nodes[$0] }),
+                let task = dagTask(node.displayName, dagNode: dagNode)
+            else { return }
+            try? populateTaskGroup(node, task: task, dagNode: dagNode)
+        case .retry:
+            guard let lastID = node.children?.last, let last = status.nodes[lastID] else {
+                startRetryAttempt(retryID: id)
+                return
+            }
+            if last.phase.isCompleted && timers[id] == nil { retryChildCompleted(retryID: id, childID: lastID) }
+        case .stepGroup:
+            break  // handled by its Steps node
+        default:
+            break
+        }
+    }
+
+    /// Argo's `retry`: the status with failed nodes removed and their ancestors running again, so a controller
+    /// re-runs only what failed. `restartSuccessful` with a selector also re-runs matching succeeded pods.
+    public static func retryStatus(
+        _ status: WorkflowStatus, workflowName: String, restartSuccessful: Bool, selector: NodeSelector?
+    ) -> (status: WorkflowStatus, deleted: [String]) {
+        var nodes = status.nodes
+        var parentOf: [String: String] = [:]
+        for node in nodes.values { for child in node.children ?? [] { parentOf[child] = node.id } }
+        var delete = Set<String>()
+        for node in nodes.values {
+            let leaf = node.type == .pod || node.type == .suspend || node.type == .http || node.type == .skipped
+            guard leaf else { continue }
+            if node.phase.isFailure || node.phase == .omitted {
+                delete.insert(node.id)
+            } else if restartSuccessful, node.phase == .succeeded, selector?.matches(node) ?? true {
+                delete.insert(node.id)
+            }
+        }
+        let exitID = NodeNaming.nodeID(workflowName: workflowName, nodeName: "\(workflowName).onExit")
+        if nodes[exitID] != nil { delete.insert(exitID) }
+        // Everything under a deleted node goes too.
+        var stack = Array(delete)
+        while let id = stack.popLast() {
+            for child in nodes[id]?.children ?? [] where delete.insert(child).inserted { stack.append(child) }
+        }
+        // Ancestors of deleted nodes run again.
+        var reopen = Set<String>()
+        for id in delete {
+            var current = parentOf[id]
+            while let parent = current, reopen.insert(parent).inserted { current = parentOf[parent] }
+        }
+        for id in delete { nodes[id] = nil }
+        for id in reopen {
+            guard var node = nodes[id] else { continue }
+            node.children = node.children?.filter { !delete.contains($0) }
+            if node.phase.isCompleted {
+                node.phase = .running
+                node.finishedAt = nil
+                node.message = nil
+                node.outputs = nil
+            }
+            nodes[id] = node
+        }
+        var result = status
+        result.nodes = nodes
+        result.phase = .running
+        result.finishedAt = nil
+        result.message = nil
+        return (result, Array(delete))
+    }
+}
