@@ -172,7 +172,7 @@ extension WorkflowEngine {
     }
 
     var shutdownMessage: String {
-        shutdown == .terminate ? "Stopped with strategy 'Terminate'" : "Stopped with strategy 'Stop'"
+        requestedShutdown == .terminate ? "Stopped with strategy 'Terminate'" : "Stopped with strategy 'Stop'"
     }
 }
 

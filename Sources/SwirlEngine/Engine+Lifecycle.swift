@@ -39,7 +39,7 @@ extension WorkflowEngine {
     /// The entrypoint finished: run the exit handler, or finish.
     mutating func rootCompleted() {
         timers[name] = nil
-        guard shutdown != .terminate, let (templateName, ref) = exitHandler else {
+        guard requestedShutdown != .terminate, let (templateName, ref) = exitHandler else {
             finishFromRoot()
             return
         }
@@ -53,15 +53,12 @@ extension WorkflowEngine {
             arguments[parameter.name] = (try? substitute(parameter.value?.value ?? "", in: scope)) ?? ""
         }
         let exitName = "\(name).onExit"
-        let savedShutdown = shutdown
-        shutdown = nil
         invoke(
             template: template, templateRef: ref,
             at: Placement(
                 nodeName: exitName, displayName: exitName, boundaryID: nil, parentID: nil,
                 templateScope: Self.childScope(ref: ref, current: nil)),
             arguments: arguments)
-        shutdown = savedShutdown
     }
 
     mutating func exitHandlerCompleted() {
@@ -75,6 +72,10 @@ extension WorkflowEngine {
         if let exitNode = status.nodes[nodeID("\(name).onExit")], !exitNode.phase.isCompleted { return }
         var phase = Self.workflowPhase(forRoot: root.phase)
         var message = phase == .succeeded ? nil : root.message
+        if requestedShutdown != nil {
+            phase = phase == .error ? .error : .failed
+            message = deadlineExceeded ? "Step exceeded its deadline" : shutdownMessage
+        }
         if phase == .succeeded, let exitNode = status.nodes[nodeID("\(name).onExit")], exitNode.phase.isFailure {
             phase = Self.workflowPhase(forRoot: exitNode.phase)
             message = exitNode.message
@@ -93,8 +94,9 @@ extension WorkflowEngine {
 
     /// `stop` / `terminate`, and the workflow deadline: kill running pods, start nothing new.
     mutating func beginShutdown(terminate: Bool, message: String? = nil) {
-        guard !status.phase.isCompleted else { return }
-        shutdown = terminate ? .terminate : .stop
+        guard !status.phase.isCompleted, requestedShutdown == nil else { return }
+        workflow.spec.shutdown = terminate ? "Terminate" : "Stop"
+        manifestChanged = true
         for node in status.nodes.values where node.type == .pod && !node.phase.isCompleted {
             if node.phase == .running, let podName = node.podName {
                 pendingActions.append(.killPod(nodeID: node.id, podName: podName))

@@ -89,7 +89,10 @@ extension WorkflowEngine {
             case .retry: startRetryAttempt(retryID: id)
             case .suspend: complete(id, phase: .succeeded)
             default:
-                if id == name { beginShutdown(terminate: true, message: "Step exceeded its deadline") }
+                if id == name {
+                    deadlineExceeded = true
+                    beginShutdown(terminate: true, message: "Step exceeded its deadline")
+                }
             }
         }
         if let next = timers.values.min() { pendingActions.append(.wakeAt(next)) }

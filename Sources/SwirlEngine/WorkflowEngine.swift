@@ -32,11 +32,27 @@ public struct WorkflowEngine: Sendable {
     var timers: [String: Date] = [:]
     var now = Date(timeIntervalSince1970: 0)
     var pendingActions: [EngineAction] = []
-    var shutdown: ShutdownMode?
+    /// A requested shutdown stops new work, except that after a Stop the exit handler still runs.
+    var shutdown: ShutdownMode? {
+        guard let mode = requestedShutdown else { return nil }
+        if mode == .stop, status.nodes[name]?.phase.isCompleted == true { return nil }
+        return mode
+    }
+
+    /// `spec.shutdown` (`Stop` / `Terminate`), set by `swirl stop` / `terminate` and by the workflow's deadline.
+    var requestedShutdown: ShutdownMode? {
+        switch workflow.spec.shutdown {
+        case "Stop": return .stop
+        case "Terminate": return .terminate
+        default: return nil
+        }
+    }
     /// Scope nodes whose children are being created: their completion check waits until all exist.
     var starting: Set<String> = []
 
     enum ShutdownMode: Sendable { case stop, terminate }
+    /// The workflow's activeDeadlineSeconds passed (changes the final message).
+    var deadlineExceeded = false
 
     /// A new engine for a submitted workflow (`metadata.name` set; `uid` assigned by the caller).
     public init(workflow: Workflow, uid: String, library: TemplateLibrary = TemplateLibrary()) {
