@@ -22,17 +22,18 @@ extension WorkflowEngine {
 
     /// Resolves the template of a step or task; plain names resolve inside `scope` (see `Placement.templateScope`).
     func resolveTemplate(name: String?, ref: TemplateRef?, inline: Template?, scope: String? = nil) -> Template? {
-        if let inline { return inline }
-        if let ref { return library.template(ref) }
+        if let inline { return templates.withDefaults(inline) }
+        if let ref { return library.template(ref).map(templates.withDefaults) }
         guard let name else { return nil }
         if let scope, let slash = scope.firstIndex(of: "/") {
             let kind = scope[..<slash]
             let owner = String(scope[scope.index(after: slash)...])
             if kind == "namespaced" || kind == "cluster" {
                 return library.template(TemplateRef(name: owner, template: name, clusterScope: kind == "cluster"))
+                    .map(templates.withDefaults)
             }
         }
-        return workflow.spec.template(named: name)
+        return templates[name]
     }
 
     /// The scope that templates invoked by `ref` (or by plain name from `current`) resolve in.
@@ -139,9 +140,9 @@ extension WorkflowEngine {
             return node.id
         }
         switch template.kind {
-        case .container, .script:
+        case .container, .script, .containerSet:
             node.podName = NodeNaming.podName(workflowName: name, nodeName: node.name, templateName: templateName ?? "")
-            if let image = (template.container ?? template.script)?.image {
+            if let image = (template.container ?? template.script ?? template.containerSet?.containers?.first)?.image {
                 node.message = "image \(image): running on the host root"
             }
             put(node)

@@ -11,7 +11,7 @@ extension WorkflowEngine {
             finishWorkflow(phase: .error, message: "spec.entrypoint is required")
             return
         }
-        guard let template = workflow.spec.template(named: entrypoint) else {
+        guard let template = templates[entrypoint] else {
             finishWorkflow(phase: .error, message: "entrypoint template '\(entrypoint)' not found")
             return
         }

@@ -25,7 +25,9 @@ extension WorkflowEngine {
 
     /// The fully resolved pod of a Pod node; rebuilt from the node alone, so a restarted controller can start it.
     public func podRequest(for node: NodeStatus) throws -> PodRequest {
-        guard let template = template(for: node), let container = template.container ?? template.script else {
+        guard let template = template(for: node),
+            let container = template.container ?? template.script ?? template.containerSet?.containers?.first
+        else {
             throw EngineError("template '\(node.templateName ?? "")' of node '\(node.name)' not found")
         }
         var scope = Scope(node: node)
@@ -51,6 +53,11 @@ extension WorkflowEngine {
             if container.command == nil { argv = ["sh"] + argv }
             source = try sub(container.source ?? "")
         }
+        var mounts = container.volumeMounts ?? []
+        if let set = template.containerSet {
+            argv = ["sh", "-c", try ContainerSetScript.render(set.containers ?? [], substitute: sub)]
+            mounts = set.volumeMounts ?? []
+        }
         var outputPaths: [String: String] = [:]
         for parameter in template.outputs?.parameters ?? [] {
             if let path = parameter.valueFrom?.path { outputPaths[parameter.name] = try sub(path) }
@@ -62,7 +69,7 @@ extension WorkflowEngine {
         var request = PodRequest(
             workflowName: name, workflowUID: uid, nodeID: node.id, podName: node.podName ?? node.id,
             image: try container.image.map(sub), argv: argv, env: env, workingDir: try container.workingDir.map(sub),
-            volumeMounts: container.volumeMounts ?? [], workflowVolumes: workflow.spec.volumes ?? [],
+            volumeMounts: mounts, workflowVolumes: workflow.spec.volumes ?? [],
             templateVolumes: template.volumes ?? [], scriptSource: source, outputParameterPaths: outputPaths,
             deadlineSeconds: deadline)
         request.inputArtifacts = try (node.inputs?.artifacts ?? []).map { artifact in
@@ -128,6 +135,16 @@ extension WorkflowEngine {
         if phase == .succeeded {
             publishGlobalOutputs(parameters)
             publishGlobalArtifacts(artifacts)
+        }
+        if let containers = template?.containerSet?.containers {
+            // Argo's Container child nodes, one per container of the set.
+            for container in containers {
+                let child = createNode(
+                    name: "\(node.name).\(container.name ?? "main")", displayName: container.name ?? "main",
+                    type: .container, templateName: node.templateName, boundaryID: node.boundaryID, parentID: nodeID,
+                    phase: phase == .succeeded ? .succeeded : .failed)
+                parentOf[child.id] = nil  // completing the pod, not its containers, moves the workflow on
+            }
         }
         var finished = status.nodes[nodeID] ?? node
         if let end = result.finishedAt { finished.finishedAt = end }

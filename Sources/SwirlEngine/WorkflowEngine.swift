@@ -16,6 +16,7 @@ public struct WorkflowEngine: Sendable {
     public let uid: String
     public internal(set) var status: WorkflowStatus
     let library: TemplateLibrary
+    let templates: TemplateIndex
     /// Node IDs changed since `takeChangedNodeIDs()` was last called.
     var changed: Set<String> = []
     /// Counts of work done, for the scaling tests (operations, not time).
@@ -60,6 +61,7 @@ public struct WorkflowEngine: Sendable {
         self.name = workflow.metadata.name ?? "workflow"
         self.uid = uid
         self.library = library
+        self.templates = TemplateIndex(spec: workflow.spec)
         self.status = WorkflowStatus(phase: .pending)
     }
 
