@@ -18,11 +18,13 @@ struct CrashSafetyTests {
 
             let submit = try swirl.start([
                 "submit", file.path, "--wait", "--name", name, "-p", "firstsleep=\(firstSleep)",
+                "-p", "secondsleep=6",
             ])
+            let pollStart = Date()
             let running = try swirl.poll(name, timeout: 20, every: 0.05) { $0.node(task)?.phase == "Running" }
             guard running?.node(task)?.phase == "Running" else {
                 submit.kill9()
-                Issue.record("task '\(task)' never seen Running; last state: \(String(describing: running?.raw))")
+                Issue.record("task '\(task)' never seen Running in \(Date().timeIntervalSince(pollStart))s:\n\(swirl.pollLog.joined(separator: "\n"))")
                 _ = submit.finish(timeout: 5)
                 return
             }
@@ -49,6 +51,39 @@ struct CrashSafetyTests {
             // Each step ran exactly once.
             let fetch = lines(of: counts.appendingPathComponent("fetch.log"))
             #expect(fetch == ["ran"], "first step ran \(fetch.count) times")
+            #expect(lines(of: counts.appendingPathComponent("second.log")) == ["second"])
+            #expect(lines(of: counts.appendingPathComponent("third.log")) == ["third"])
+        }
+    }
+
+    /// Plain `submit` leaves a detached controller; kill -9 it mid-step, then `swirl wait` finishes the job.
+    @Test func killTheBackgroundControllerDuringSecondStep() throws {
+        try withSwirlHome { swirl in
+            let counts = try swirl.hostDirectory("count")
+            let file = try swirl.instantiate("crash-dag.yaml", ["__COUNT_DIR__": counts.path])
+            let name = "bg-crash"
+            let submit = try swirl.run(["submit", file.path, "--name", name, "-o", "name", "-p", "secondsleep=6"])
+            try #require(submit.succeeded, "\(submit)")
+            #expect(submit.seconds < 2, "plain submit took \(submit.seconds)s")
+            let pollStart = Date()
+            let running = try swirl.poll(name, timeout: 20, every: 0.05) { $0.node("second")?.phase == "Running" }
+            try #require(
+                running?.node("second")?.phase == "Running",
+                "not seen Running in \(Date().timeIntervalSince(pollStart))s:\n\(swirl.pollLog.joined(separator: "\n"))")
+
+            let controllers = swirl.processes().filter { pid in
+                let data = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline") ?? Data()
+                return data.split(separator: 0).map { String(decoding: $0, as: UTF8.self) }.contains("controller")
+            }
+            try #require(controllers.count == 1, "expected one background controller, found \(controllers)")
+            for pid in controllers { _ = kill(pid, SIGKILL) }
+
+            let wait = try swirl.run(["wait", name], timeout: 40)
+            #expect(wait.succeeded, "\(wait)")
+            let wf = try #require(try swirl.workflow(name))
+            #expect(wf.phase == "Succeeded", "\(wf.raw)")
+            for node in wf.nodes { #expect(node.phase == "Succeeded", "node \(node.displayName): \(node.message)") }
+            #expect(lines(of: counts.appendingPathComponent("fetch.log")) == ["ran"])
             #expect(lines(of: counts.appendingPathComponent("second.log")) == ["second"])
             #expect(lines(of: counts.appendingPathComponent("third.log")) == ["third"])
         }

@@ -53,6 +53,13 @@ struct LintCLITests {
     }
 }
 
+/// `pipe2(fds, O_CLOEXEC)`, which the Glibc module does not import: no concurrently spawned child inherits it.
+private func pipeCloseOnExec(_ fds: inout [Int32]) -> Int32 {
+    typealias Pipe2 = @convention(c) (UnsafeMutablePointer<Int32>, Int32) -> Int32
+    guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "pipe2") else { return -1 }
+    return fds.withUnsafeMutableBufferPointer { unsafeBitCast(symbol, to: Pipe2.self)($0.baseAddress!, O_CLOEXEC) }
+}
+
 @Suite("Controllers and executors", .timeLimit(.minutes(1)))
 struct ControllerTests {
     @Test func plainSubmitReturnsAtOnceAndTheBackgroundControllerFinishesTheWorkflow() throws {
@@ -63,11 +70,47 @@ struct ControllerTests {
             let name = try #require(submit.stdoutLines.first)
             #expect(submit.stdoutLines.count == 1, "\(submit)")
 
+            // logs -f follows the running workflow to its end.
+            let follow = try swirl.run(["logs", name, "-f"], timeout: 30)
+            #expect(follow.succeeded, "\(follow)")
+            #expect(follow.stdout.contains("quick-done"), "\(follow)")
+
             let wf = try swirl.poll(name, timeout: 30, every: 0.2) { $0.isFinished }
             #expect(wf?.phase == "Succeeded", "\(String(describing: wf?.raw))")
             let logs = try swirl.run(["logs", name])
             #expect(logs.stdout.contains("quick-done"), "\(logs)")
             // cleanup() checks that the detached controller exits once idle.
+        }
+    }
+
+    /// The detached controller must not keep the caller's descriptors open: a caller that waits for EOF on a
+    /// pipe it handed to `swirl submit` (a CI runner, make's jobserver, Foundation's `Process` on Linux) would
+    /// otherwise block until the controller goes idle.
+    @Test func backgroundControllerDoesNotInheritTheCallersDescriptors() throws {
+        try withSwirlHome { swirl in
+            var fds: [Int32] = [0, 0]
+            try #require(pipeCloseOnExec(&fds) == 0)
+            defer { close(fds[0]) }
+            let submit = try swirl.start(
+                ["submit", fixture("quick.yaml").path, "--name", "fd-leak", "-p", "seconds=5", "-o", "name"],
+                inheritedFD: fds[1])
+            close(fds[1])
+            let result = submit.finish(timeout: 20)
+            #expect(result.succeeded, "\(result)")
+            #expect(result.seconds < 2, "plain submit took \(result.seconds)s")
+
+            // Every holder of the write end is gone once submit has exited: read() sees EOF at once.
+            var poller = pollfd(fd: fds[0], events: Int16(POLLIN), revents: 0)
+            let ready = poll(&poller, 1, 2_000)
+            var byte: UInt8 = 0
+            let eof = ready == 1 && read(fds[0], &byte, 1) == 0
+            let holders = swirl.processes().filter { pid in
+                ((try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/fd")) ?? []).contains("3")
+            }
+            #expect(eof, "the pipe given to `swirl submit` as fd 3 is still open after it exited; held by \(holders)")
+
+            let wait = try swirl.run(["wait", "fd-leak"], timeout: 30)
+            #expect(wait.succeeded, "\(wait)")
         }
     }
 

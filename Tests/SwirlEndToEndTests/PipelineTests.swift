@@ -14,7 +14,8 @@ struct PipelineTests {
             #expect(wf.phase == "Succeeded")
 
             // Three pod nodes, started in dependency order.
-            let pods = wf.podNodes.sorted { $0.startedAt < $1.startedAt }
+            let pods = wf.podNodes.sorted { ($0.started ?? .distantFuture) < ($1.started ?? .distantFuture) }
+            #expect(pods.allSatisfy { $0.started != nil }, "\(pods.map(\.startedAt))")
             #expect(pods.map(\.displayName) == ["fetch-data", "process-data", "store-data"])
             #expect(pods.allSatisfy { $0.phase == "Succeeded" }, "\(pods.map { ($0.displayName, $0.phase) })")
             #expect(Set(pods.map(\.startedAt)).count == 3, "each task starts after the previous one")

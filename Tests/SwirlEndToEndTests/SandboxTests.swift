@@ -30,6 +30,20 @@ struct SandboxTests {
         }
     }
 
+    /// Argo substitutes global parameters across the whole spec (`substituteGlobalVariables`), volumes included.
+    @Test func workflowParameterInAHostPathVolume() throws {
+        try withSwirlHome { swirl in
+            let dir = try swirl.hostDirectory("param-out")
+            let submit = try swirl.run([
+                "submit", fixture("hostpath-param.yaml").path, "-p", "dir=\(dir.path)", "--wait", "-o", "json",
+            ])
+            #expect(submit.succeeded, "\(submit)")
+            let wf = try Workflow(json: submit.stdout)
+            #expect(wf.phase == "Succeeded", "\(wf.podNodes.map(\.message))")
+            #expect(lines(of: dir.appendingPathComponent("marker.txt")) == ["via-param"])
+        }
+    }
+
     @Test func outputParametersAndScriptResultsFlowToLaterSteps() throws {
         try withSwirlHome { swirl in
             let submit = try swirl.run(["submit", fixture("outputs.yaml").path, "--wait", "-o", "json"])

@@ -54,47 +54,90 @@ struct CommandResult: CustomStringConvertible {
     }
 }
 
+/// glibc's `posix_spawn_file_actions_addchdir_np` (2.29+), which the Glibc module does not import.
+private let addChdirAction: (@convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, UnsafePointer<CChar>) -> Int32)? = {
+    guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "posix_spawn_file_actions_addchdir_np") else { return nil }
+    return unsafeBitCast(
+        symbol,
+        to: (@convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, UnsafePointer<CChar>) -> Int32).self)
+}()
+
 /// A running `swirl` subprocess with its output going to files (no pipe deadlocks).
+///
+/// Spawned with `posix_spawn` and reaped with `waitpid` rather than Foundation's `Process`: on Linux, `Process`
+/// learns of the exit through a socket the child inherits, so it would also wait for any daemon the child leaves
+/// behind holding that socket (the background controller does).
 final class RunningCommand: @unchecked Sendable {
-    let process: Process
+    let pid: pid_t
     let arguments: [String]
     let stdoutURL: URL
     let stderrURL: URL
     let started = Date()
+    private var waitStatus: Int32?
 
-    init(process: Process, arguments: [String], stdoutURL: URL, stderrURL: URL) {
-        self.process = process
+    /// `inheritedFD`: a descriptor of ours that the child gets as fd 3 (everything else of ours is not passed on
+    /// except what lacks close-on-exec).
+    init(executable: String, arguments: [String], environment: [String: String], directory: String,
+         stdoutURL: URL, stderrURL: URL, inheritedFD: Int32? = nil) throws {
         self.arguments = arguments
         self.stdoutURL = stdoutURL
         self.stderrURL = stderrURL
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, stdoutURL.path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        posix_spawn_file_actions_addopen(&actions, 2, stderrURL.path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        if let fd = inheritedFD { posix_spawn_file_actions_adddup2(&actions, fd, 3) }
+        guard let addchdir = addChdirAction else { throw E2EError("glibc lacks posix_spawn_file_actions_addchdir_np") }
+        _ = addchdir(&actions, directory)
+        let argv = ([executable] + arguments).map { strdup($0) } + [nil]
+        let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer {
+            for p in argv { free(p) }
+            for p in envp { free(p) }
+        }
+        var child: pid_t = 0
+        let rc = posix_spawn(&child, executable, &actions, nil, argv, envp)
+        guard rc == 0 else { throw E2EError("posix_spawn \(executable): \(String(cString: strerror(rc)))") }
+        pid = child
     }
 
-    var pid: Int32 { process.processIdentifier }
-
     /// SIGKILL this one process (not its group).
-    func kill9() { _ = kill(process.processIdentifier, SIGKILL) }
+    func kill9() { _ = kill(pid, SIGKILL) }
+
+    /// True once the process has exited (and been reaped).
+    var hasExited: Bool {
+        if waitStatus != nil { return true }
+        var status: Int32 = 0
+        if waitpid(pid, &status, WNOHANG) == pid { waitStatus = status }
+        return waitStatus != nil
+    }
 
     /// Waits for exit, killing it after `timeout` seconds.
     func finish(timeout: Double) -> CommandResult {
         let deadline = Date().addingTimeInterval(timeout)
         var timedOut = false
-        while process.isRunning {
+        while !hasExited {
             if Date() > deadline {
                 timedOut = true
                 kill9()
+                var status: Int32 = 0
+                if waitpid(pid, &status, 0) == pid { waitStatus = status }
                 break
             }
             usleep(20_000)
         }
-        process.waitUntilExit()
+        let seconds = Date().timeIntervalSince(started)
+        let status = waitStatus ?? 0
+        let signal = status & 0x7f
         let out = (try? String(contentsOf: stdoutURL, encoding: .utf8)) ?? ""
         let err = (try? String(contentsOf: stderrURL, encoding: .utf8)) ?? ""
         try? FileManager.default.removeItem(at: stdoutURL)
         try? FileManager.default.removeItem(at: stderrURL)
         return CommandResult(
-            arguments: arguments, status: process.terminationStatus,
-            exitedNormally: process.terminationReason == .exit, timedOut: timedOut, stdout: out, stderr: err,
-            seconds: Date().timeIntervalSince(started))
+            arguments: arguments, status: signal == 0 ? (status >> 8) & 0xff : signal,
+            exitedNormally: signal == 0, timedOut: timedOut, stdout: out, stderr: err, seconds: seconds)
     }
 }
 
@@ -103,6 +146,8 @@ final class SwirlHome: @unchecked Sendable {
     let home: URL
     let scratch: URL
     let binary: URL
+    /// One line per `poll` attempt, for failure messages.
+    var pollLog: [String] = []
 
     init() throws {
         binary = try swirlBinary()
@@ -115,24 +160,14 @@ final class SwirlHome: @unchecked Sendable {
     }
 
     /// Starts `swirl ARGS…` with `SWIRL_HOME` set, in the package root.
-    func start(_ arguments: [String]) throws -> RunningCommand {
-        let process = Process()
-        process.executableURL = binary
-        process.arguments = arguments
-        process.currentDirectoryURL = packageRoot
+    func start(_ arguments: [String], inheritedFD: Int32? = nil) throws -> RunningCommand {
         var environment = ProcessInfo.processInfo.environment
         environment["SWIRL_HOME"] = home.path
-        process.environment = environment
         let tag = UUID().uuidString.prefix(8)
-        let out = scratch.appendingPathComponent(".out-\(tag)")
-        let err = scratch.appendingPathComponent(".err-\(tag)")
-        FileManager.default.createFile(atPath: out.path, contents: nil)
-        FileManager.default.createFile(atPath: err.path, contents: nil)
-        process.standardOutput = try FileHandle(forWritingTo: out)
-        process.standardError = try FileHandle(forWritingTo: err)
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        return RunningCommand(process: process, arguments: arguments, stdoutURL: out, stderrURL: err)
+        return try RunningCommand(
+            executable: binary.path, arguments: arguments, environment: environment, directory: packageRoot.path,
+            stdoutURL: scratch.appendingPathComponent(".out-\(tag)"),
+            stderrURL: scratch.appendingPathComponent(".err-\(tag)"), inheritedFD: inheritedFD)
     }
 
     /// Runs `swirl ARGS…` to completion (killed after `timeout` seconds).
@@ -155,7 +190,9 @@ final class SwirlHome: @unchecked Sendable {
         let deadline = Date().addingTimeInterval(timeout)
         var last: Workflow?
         while Date() < deadline {
-            if let wf = try workflow(name) {
+            let result = try run(["get", name, "-o", "json"], timeout: 20)
+            pollLog.append(String(format: "%.2f ", Date().timeIntervalSince1970.truncatingRemainder(dividingBy: 100)) + (result.succeeded ? (try? Workflow(json: result.stdout)).map { wf in (wf.phase ?? "-") + " " + wf.nodes.map { "\($0.displayName)=\($0.phase)" }.sorted().joined(separator: ",") } ?? "bad json" : "FAILED \(result.status) \(result.stderr)"))
+            if result.succeeded, let wf = try? Workflow(json: result.stdout) {
                 last = wf
                 if condition(wf) { return wf }
             }
@@ -266,6 +303,14 @@ struct Node {
     var message: String { raw["message"] as? String ?? "" }
     var podName: String { raw["podName"] as? String ?? "" }
     var startedAt: String { raw["startedAt"] as? String ?? "" }
+    /// `startedAt` parsed (with or without fractional seconds).
+    var started: Date? {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        if let date = formatter.date(from: startedAt) { return date }
+        formatter.formatOptions = [.withInternetDateTime]
+        return formatter.date(from: startedAt)
+    }
     var children: [String] { raw["children"] as? [String] ?? [] }
     var outputs: [String: Any] { raw["outputs"] as? [String: Any] ?? [:] }
     var result: String? { outputs["result"] as? String }
