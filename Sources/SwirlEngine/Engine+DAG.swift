@@ -166,7 +166,7 @@ extension WorkflowEngine {
     mutating func taskGroupChildCompleted(groupID: String) {
         guard !starting.contains(groupID), let group = status.nodes[groupID], !group.phase.isCompleted else { return }
         let children = (group.children ?? []).compactMap { status.nodes[$0] }
-        guard children.allSatisfy(\.isFulfilled) else { return }
+        guard children.allSatisfy(isSettled) else { return }
         let dagNode = group.boundaryID.flatMap { status.nodes[$0] }
         let continueOn = dagNode.flatMap { dagTask(group.displayName, dagNode: $0) }?.continueOn
         for child in children where child.phase.isFailure {

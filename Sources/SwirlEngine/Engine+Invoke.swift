@@ -140,7 +140,7 @@ extension WorkflowEngine {
             return node.id
         }
         switch template.kind {
-        case .container, .script, .containerSet:
+        case .container, .script, .containerSet, .http:
             node.podName = NodeNaming.podName(workflowName: name, nodeName: node.name, templateName: templateName ?? "")
             if let image = (template.container ?? template.script ?? template.containerSet?.containers?.first)?.image {
                 node.message = "image \(image): running on the host root"

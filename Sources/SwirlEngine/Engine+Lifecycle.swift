@@ -97,7 +97,7 @@ extension WorkflowEngine {
         guard !status.phase.isCompleted, requestedShutdown == nil else { return }
         workflow.spec.shutdown = terminate ? "Terminate" : "Stop"
         manifestChanged = true
-        for node in status.nodes.values where node.type == .pod && !node.phase.isCompleted {
+        for node in status.nodes.values where (node.type == .pod || node.type == .http) && !node.phase.isCompleted {
             if node.phase == .running, let podName = node.podName {
                 pendingActions.append(.killPod(nodeID: node.id, podName: podName))
             }

@@ -120,9 +120,10 @@ extension WorkflowEngine {
             }
             let arguments = try argumentValues(invocation, scope: scope)
             let artifacts = try artifactArguments(invocation.arguments?.artifacts, scope: scope)
-            invoke(
+            let id = invoke(
                 template: template, templateRef: invocation.templateRef, at: placement, arguments: arguments,
                 artifacts: artifacts, scope: scope)
+            if invocation.hooks != nil, let node = status.nodes[id], !node.phase.isCompleted { fireStepHooks(node) }
         } catch {
             let node = createNode(
                 name: placement.nodeName, displayName: placement.displayName, type: .pod, templateName: templateName,

@@ -27,6 +27,7 @@ extension WorkflowEngine {
     public func podRequest(for node: NodeStatus) throws -> PodRequest {
         guard let template = template(for: node),
             let container = template.container ?? template.script ?? template.containerSet?.containers?.first
+                ?? template.http.map({ _ in Container(image: "curl") })
         else {
             throw EngineError("template '\(node.templateName ?? "")' of node '\(node.name)' not found")
         }
@@ -54,6 +55,7 @@ extension WorkflowEngine {
             source = try sub(container.source ?? "")
         }
         var mounts = container.volumeMounts ?? []
+        if let http = template.http { argv = try httpArgv(http, substitute: sub) }
         if let set = template.containerSet {
             argv = ["sh", "-c", try ContainerSetScript.render(set.containers ?? [], substitute: sub)]
             mounts = set.volumeMounts ?? []
@@ -62,6 +64,7 @@ extension WorkflowEngine {
         for parameter in template.outputs?.parameters ?? [] {
             if let path = parameter.valueFrom?.path { outputPaths[parameter.name] = try sub(path) }
         }
+        if template.http != nil { outputPaths[Self.httpStatusOutput] = Self.httpStatusPath }
         var deadline = template.activeDeadlineSeconds.flatMap { Double($0.value) }
         if let timeout = template.timeout, let seconds = GoDuration.seconds(try sub(timeout)) {
             deadline = min(deadline ?? seconds, seconds)
@@ -90,7 +93,9 @@ extension WorkflowEngine {
 
     /// A pod's supervisor reported: turn exit code and files into phase and outputs.
     mutating func podFinished(nodeID: String, result: PodResult) {
-        guard let node = status.nodes[nodeID], node.type == .pod, !node.phase.isCompleted else { return }
+        guard let node = status.nodes[nodeID], node.type == .pod || node.type == .http, !node.phase.isCompleted else {
+            return
+        }
         if let started = result.startedAt, var updated = status.nodes[nodeID] {
             updated.startedAt = min(updated.startedAt ?? started, started)
             put(updated)
@@ -109,6 +114,10 @@ extension WorkflowEngine {
         var message: String? = exitCode == 0 ? nil : "Error (exit code \(exitCode))"
         if let error = result.error, exitCode != 0 { message = error }
         let template = template(for: node)
+        if let http = template?.http {
+            (phase, message) = httpOutcome(http, result: result, scope: Scope(node: node))
+            if phase != .succeeded { outputs.result = result.stdout }
+        }
         var parameters: [Parameter] = []
         for declared in template?.outputs?.parameters ?? [] where declared.valueFrom?.path != nil {
             var parameter = Parameter(name: declared.name)

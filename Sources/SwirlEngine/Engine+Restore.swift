@@ -18,7 +18,7 @@ extension WorkflowEngine {
         var queued: [NodeStatus] = []
         for node in status.nodes.values where !node.phase.isCompleted {
             switch node.type {
-            case .pod:
+            case .pod, .http:
                 if node.phase == .running { activePods += 1 } else { queued.append(node) }
             case .dag:
                 dags[node.id] = buildDAGRuntime(node)

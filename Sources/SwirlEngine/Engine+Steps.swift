@@ -59,7 +59,7 @@ extension WorkflowEngine {
     mutating func stepGroupChildCompleted(groupID: String) {
         guard !starting.contains(groupID), let group = status.nodes[groupID], !group.phase.isCompleted else { return }
         let children = (group.children ?? []).compactMap { status.nodes[$0] }
-        guard children.allSatisfy(\.isFulfilled) else { return }
+        guard children.allSatisfy(isSettled) else { return }
         let stepsNode = group.boundaryID.flatMap { status.nodes[$0] }
         let steps = stepsNode.flatMap { template(for: $0) }?.steps?.flatMap { $0 } ?? []
         for child in children where child.phase.isFailure {

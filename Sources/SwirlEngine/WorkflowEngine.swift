@@ -86,7 +86,7 @@ public struct WorkflowEngine: Sendable {
 
     /// Pod nodes that were dispatched and have not finished: the controller checks each with its executor on restart.
     public var runningPodNodeIDs: [String] {
-        status.nodes.values.filter { $0.type == .pod && $0.phase == .running }.map(\.id)
+        status.nodes.values.filter { ($0.type == .pod || $0.type == .http) && $0.phase == .running }.map(\.id)
     }
 
     /// The next time the engine wants `.wake`, if any.
@@ -119,6 +119,7 @@ public struct WorkflowEngine: Sendable {
         case .setNode(let selector, let phase, let message, let outputs):
             setNode(selector: selector, phase: phase, message: message, outputParameters: outputs)
         }
+        fireWorkflowHooks()
         dispatchQueuedPods()
         status.progress = "\(podsDone)/\(podsTotal)"
         let actions = pendingActions
@@ -182,7 +183,7 @@ public struct WorkflowEngine: Sendable {
         if let outputs, !outputs.isEmpty { node.outputs = outputs }
         node.finishedAt = now
         put(node)
-        if node.type == .pod {
+        if node.type == .pod || node.type == .http {
             if previousPhase == .running { activePods = max(0, activePods - 1) }
             podsDone += 1
         }
@@ -197,7 +198,15 @@ public struct WorkflowEngine: Sendable {
             if childID == nodeID("\(name).onExit") { exitHandlerCompleted() }
             return
         }
-        if parent.phase.isCompleted { return }
+        if parent.phase.isCompleted {
+            // A step's exit hook finished: the step it belongs to may now release its group or DAG.
+            if childID == nodeID("\(parent.name).onExit") { childCompleted(parentID) }
+            return
+        }
+        if let child = status.nodes[childID] {
+            fireStepHooks(child)
+            if holdForExitHook(child) { return }
+        }
         switch parent.type {
         case .retry: retryChildCompleted(retryID: parentID, childID: childID)
         case .stepGroup: stepGroupChildCompleted(groupID: parentID)

@@ -84,6 +84,11 @@ public struct LifecycleHook: Codable, Sendable, Hashable {
     public var templateRef: TemplateRef?
     public var arguments: Arguments?
     public var expression: String?
+
+    public init(template: String? = nil, expression: String? = nil) {
+        self.template = template
+        self.expression = expression
+    }
 }
 
 /// A Kubernetes volume: its name plus one source kept as written (`emptyDir`, `hostPath`, `persistentVolumeClaim` …).
