@@ -232,4 +232,22 @@ import Testing
         #expect(h.node("wf.outer")?.type == .dag)
         #expect(h.node("wf.outer.leaf")?.boundaryID == h.node("wf.outer")?.id)
     }
+
+    @Test func skippedAndContinuedDependenciesRelease() throws {
+        var h = try EngineHarness(
+            workflowYAML(
+                """
+                  - name: main
+                    dag:
+                      tasks:
+                      - {name: skip, template: echo, when: "a == b"}
+                      - {name: bad, template: echo, continueOn: {failed: true}}
+                      - {name: after, template: echo, dependencies: [skip, bad]}
+                \(echoTemplate)
+                """)
+        ) { $0.displayName == "bad" ? .exit(1) : .ok }
+        #expect(h.run() == .succeeded)
+        #expect(h.node("wf.skip")?.phase == .skipped)
+        #expect(h.node("wf.after")?.phase == .succeeded)
+    }
 }

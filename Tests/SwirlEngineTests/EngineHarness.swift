@@ -113,11 +113,38 @@ struct EngineHarness {
         started.first { engine.status.nodes[$0.nodeID]?.displayName == displayName }
     }
 
+    /// Wall time spent inside `handle(.podFinished)`, for the per-event cost check.
+    var podFinishedTime: Duration = .zero
+    var podFinishedEvents = 0
+    /// Wall time of the `.start` event.
+    var startTime: Duration = .zero
+
     mutating func send(_ event: EngineEvent) {
         events += 1
+        let start = ContinuousClock.now
         let actions = engine.handle(event, now: clock)
+        let elapsed = ContinuousClock.now - start
+        switch event {
+        case .podFinished:
+            podFinishedTime += elapsed
+            podFinishedEvents += 1
+        case .start:
+            startTime = elapsed
+        default: break
+        }
+        if mirror != nil {
+            for id in engine.takeChangedNodeIDs() { mirror?[id] = engine.status.nodes[id] }
+            if mirror != engine.status.nodes {
+                let stale = engine.status.nodes.filter { mirror?[$0.key] != $0.value }.map(\.value.name).sorted()
+                Issue.record("after event \(events) (\(event)), takeChangedNodeIDs missed: \(stale)")
+            }
+        }
         apply(actions)
     }
+
+    /// When set, rebuilt from `takeChangedNodeIDs()` after every event and checked against the status (what the
+    /// store does with each batch).
+    var mirror: [String: NodeStatus]?
 
     mutating func apply(_ actions: [EngineAction]) {
         for action in actions {

@@ -167,4 +167,35 @@ import Testing
         #expect(h.run() == .failed)
         #expect(h.kills.count == 1)
     }
+
+    /// The store writes only `takeChangedNodeIDs()`; rows rebuilt that way must equal the status after every event.
+    @Test func changedNodeIDsCoverEveryChange() throws {
+        for yaml in [Self.mixed, DAGTests.diamond, retryWorkflow(#"{limit: 3, backoff: {duration: "5s"}}"#)] {
+            var h = try EngineHarness(yaml, responder: { pod in
+                pod.displayName.hasSuffix("(0)") ? .exit(1) : Self.responder(pod)
+            })
+            h.mirror = [:]
+            h.run()
+            #expect(h.isCompleted)
+            #expect(h.mirror == h.engine.status.nodes)
+        }
+    }
+
+    @Test func podStartedMarksRunning() throws {
+        var h = try EngineHarness(DAGTests.diamond)
+        h.start()
+        let request = try #require(h.started.first)
+        #expect(h.engine.status.nodes[request.nodeID]?.phase == .running)
+        let at = EngineHarness.epoch.addingTimeInterval(-3)
+        h.send(.podStarted(nodeID: request.nodeID, at: at))
+        #expect(h.engine.status.nodes[request.nodeID]?.startedAt == EngineHarness.epoch)
+        #expect(h.engine.runningPodNodeIDs == [request.nodeID])
+        #expect(h.run() == .succeeded)
+        // Late or duplicate reports change nothing.
+        let before = h.engine.status
+        h.send(.podFinished(nodeID: request.nodeID, result: PodResult(exitCode: 1)))
+        h.send(.podStarted(nodeID: request.nodeID, at: at))
+        #expect(h.engine.status.nodes == before.nodes)
+        #expect(h.engine.status.phase == .succeeded)
+    }
 }

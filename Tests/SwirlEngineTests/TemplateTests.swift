@@ -266,6 +266,9 @@ import Testing
         stop.send(.shutdown(terminate: false))
         #expect(stop.kills.count == 1)
         #expect(stop.run() == .failed)
+        #expect(stop.node("wf")?.phase == .failed)
+        // Argo: `stop` still runs exit handlers.
+        #expect(stop.startedDisplayNames == ["wf", "wf.onExit"])
         #expect(stop.node("wf.onExit")?.phase == .succeeded)
 
         var terminate = try EngineHarness(yaml) { $0.template == "main" ? .hanging : .ok }
@@ -273,5 +276,28 @@ import Testing
         terminate.send(.shutdown(terminate: true))
         #expect(terminate.run() == .failed)
         #expect(terminate.node("wf.onExit") == nil)
+    }
+
+    @Test func templateParallelism() throws {
+        let tasks = (0..<6).map { "          - {name: t\($0), template: echo}" }.joined(separator: "\n")
+        var h = try EngineHarness(
+            workflowYAML(
+                """
+                  - name: main
+                    steps:
+                    - - {name: inner, template: inner}
+                  - name: inner
+                    parallelism: 2
+                    dag:
+                      tasks:
+                \(tasks)
+                \(echoTemplate)
+                """))
+        #expect(h.run() == .succeeded)
+        #expect(h.started.count == 6)
+        // Argo caps the active children of a steps/dag invocation at the template's `parallelism`.
+        withKnownIssue("template-level parallelism is ignored: dispatchQueuedPods only reads spec.parallelism") {
+            #expect(h.maxRunning == 2)
+        }
     }
 }
