@@ -2,7 +2,7 @@ import Foundation
 import SwirlSpec
 
 extension WorkflowEngine {
-    /// Starts queued pods while the workflow's `parallelism` allows.
+    /// Starts queued pods while the workflow's `parallelism` and their steps/dag template's `parallelism` allow.
     mutating func dispatchQueuedPods() {
         let limit = workflow.spec.parallelism.flatMap { $0 > 0 ? $0 : nil } ?? Int.max
         while activePods < limit, !isSuspended || shutdown != nil, let id = podQueue.popFirst() {
@@ -11,15 +11,39 @@ extension WorkflowEngine {
                 complete(id, phase: .failed, message: shutdownMessage)
                 continue
             }
+            if let boundary = node.boundaryID, let cap = boundaryLimit(boundary),
+                activeByBoundary[boundary, default: 0] >= cap
+            {
+                blockedByBoundary[boundary, default: []].append(id)
+                continue
+            }
             do {
                 let request = try podRequest(for: node)
                 node.phase = .running
                 put(node)
                 activePods += 1
+                if let boundary = node.boundaryID { activeByBoundary[boundary, default: 0] += 1 }
                 pendingActions.append(.startPod(request))
             } catch {
                 complete(id, phase: .error, message: "\(error)")
             }
+        }
+    }
+
+    /// The `parallelism` of a steps/dag node's template, if it sets one.
+    func boundaryLimit(_ boundaryID: String) -> Int? {
+        guard let boundary = status.nodes[boundaryID], let limit = template(for: boundary)?.parallelism, limit > 0 else {
+            return nil
+        }
+        return limit
+    }
+
+    /// A pod under `boundaryID` finished: one pod waiting for that boundary's parallelism may go.
+    mutating func releaseBoundarySlot(_ boundaryID: String) {
+        activeByBoundary[boundaryID, default: 1] -= 1
+        if var blocked = blockedByBoundary[boundaryID], let next = blocked.popFirst() {
+            blockedByBoundary[boundaryID] = blocked.isEmpty ? nil : blocked
+            podQueue.prepend(next)
         }
     }
 

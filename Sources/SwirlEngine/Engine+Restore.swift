@@ -19,7 +19,12 @@ extension WorkflowEngine {
         for node in status.nodes.values where !node.phase.isCompleted {
             switch node.type {
             case .pod, .http:
-                if node.phase == .running { activePods += 1 } else { queued.append(node) }
+                if node.phase == .running {
+                    activePods += 1
+                    if let boundary = node.boundaryID { activeByBoundary[boundary, default: 0] += 1 }
+                } else {
+                    queued.append(node)
+                }
             case .dag:
                 dags[node.id] = buildDAGRuntime(node)
             case .retry:

@@ -26,6 +26,9 @@ public struct WorkflowEngine: Sendable {
     var parentOf: [String: String] = [:]
     var dags: [String: DAGRuntime] = [:]
     var podQueue = Deque<String>()
+    /// Running pods per steps/dag node, and pods waiting for that node's template `parallelism`.
+    var activeByBoundary: [String: Int] = [:]
+    var blockedByBoundary: [String: Deque<String>] = [:]
     /// Pod nodes created and completed, for `status.progress` ("done/total").
     var podsTotal = 0
     var podsDone = 0
@@ -184,7 +187,10 @@ public struct WorkflowEngine: Sendable {
         node.finishedAt = now
         put(node)
         if node.type == .pod || node.type == .http {
-            if previousPhase == .running { activePods = max(0, activePods - 1) }
+            if previousPhase == .running {
+                activePods = max(0, activePods - 1)
+                if let boundary = node.boundaryID { releaseBoundarySlot(boundary) }
+            }
             podsDone += 1
         }
         timers[id] = nil
