@@ -11,7 +11,7 @@ struct ExecutorLifecycleTests {
         // A stand-in supervisor: takes the lock, waits for a go file, writes a result and the done marker.
         let fake = """
             exec 9>"$1/supervisor.lock"; flock 9; while [ ! -e "$1/go" ]; do sleep 0.05; done
-            printf '{"exitCode":0,"outputParameters":{},"missingOutputs":{},"stdout":"hi"}' > "$1/result.json"
+            printf '{"exitCode":0,"outputParameters":{},"missingOutputs":{},"savedArtifacts":{},"artifactErrors":{},"stdout":"hi"}' > "$1/result.json"
             : > "$(dirname "$(dirname "$1")")/run/done/$(basename "$1")"
             """
         let fixture = try SandboxFixture(supervisorCommand: ["/bin/sh", "-c", fake, "fake-supervisor"])
