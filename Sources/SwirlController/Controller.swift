@@ -35,7 +35,14 @@ public actor Controller {
     let leaseDuration: TimeInterval = 15
     var logger = Logger(label: "swirl.controller")
 
-    var engines: [String: WorkflowEngine] = [:]
+    /// Engines live in boxes so that handling an event mutates them in place (a struct in a dictionary would be
+    /// copied, nodes and all, on every event).
+    final class EngineBox {
+        var engine: WorkflowEngine
+        init(_ engine: WorkflowEngine) { self.engine = engine }
+    }
+
+    var engines: [String: EngineBox] = [:]
     var pods: [String: (uid: String, nodeID: String)] = [:]
     var timers: [String: Task<Void, Never>] = [:]
     var inbox: [Input] = []
@@ -194,7 +201,7 @@ public actor Controller {
         workflow.metadata.name = stored.name
         let library = templateLibrary()
         if stored.status.nodes.isEmpty && stored.status.phase != .running {
-            engines[uid] = WorkflowEngine(workflow: workflow, uid: uid, library: library)
+            engines[uid] = EngineBox(WorkflowEngine(workflow: workflow, uid: uid, library: library))
             feed(uid, .start)
             return
         }
@@ -216,7 +223,7 @@ public actor Controller {
             }
         }
         let actions = engine.resume(now: Date())
-        engines[uid] = engine
+        engines[uid] = EngineBox(engine)
         dirty[uid, default: []].append("adopted by \(owner.text)")
         owed += actions.map { (uid, $0) }
         for event in events { feed(uid, event) }
@@ -264,9 +271,8 @@ public actor Controller {
 
     /// Feeds one event to a workflow's engine; its state is committed and its actions performed by `flush()`.
     func feed(_ uid: String, _ event: EngineEvent) {
-        guard var engine = engines[uid] else { return }
-        let actions = engine.handle(event, now: Date())
-        engines[uid] = engine
+        guard let box = engines[uid] else { return }
+        let actions = box.engine.handle(event, now: Date())
         dirty[uid, default: []].append(Self.describe(event))
         owed += actions.map { (uid, $0) }
     }
@@ -284,15 +290,13 @@ public actor Controller {
     }
 
     func commit(_ uid: String, events: [String]) {
-        guard var engine = engines[uid] else { return }
-        let changed = engine.takeChangedNodeIDs()
-        engines[uid] = engine
-        let nodes = changed.compactMap { engine.status.nodes[$0] }
-        let manifest = engine.takeChangedManifest()
-        engines[uid] = engine
+        guard let box = engines[uid] else { return }
+        let changed = box.engine.takeChangedNodeIDs()
+        let nodes = changed.compactMap { box.engine.status.nodes[$0] }
+        let manifest = box.engine.takeChangedManifest()
         do {
             try store.save(
-                StateBatch(uid: uid, status: engine.status, changedNodes: nodes, events: events, manifest: manifest))
+                StateBatch(uid: uid, status: box.engine.status, changedNodes: nodes, events: events, manifest: manifest))
         } catch {
             logger.error("cannot save workflow \(uid): \(error)")
         }
@@ -315,7 +319,7 @@ public actor Controller {
             case .wakeAt(let date):
                 schedule(uid: uid, at: date)
             case .completed:
-                home.announceFinished(engines[uid]?.name ?? uid)
+                home.announceFinished(engines[uid]?.engine.name ?? uid)
                 timers[uid]?.cancel()
                 timers[uid] = nil
                 engines[uid] = nil

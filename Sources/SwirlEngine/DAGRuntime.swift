@@ -1,4 +1,5 @@
 import Foundation
+import SwirlSpec
 
 /// What a running DAG node knows about its tasks, derived from its template and its task nodes.
 /// Each task completion touches only that task's dependents: no rescans of the whole DAG.
@@ -16,4 +17,6 @@ struct DAGRuntime: Sendable {
     /// failFast tripped: start nothing new.
     var stopped = false
     var targets: [String] = []
+    /// The template's tasks by name.
+    var tasks: [String: DAGTask] = [:]
 }

@@ -81,7 +81,7 @@ extension WorkflowEngine {
             return status.outputs?.artifacts?.first { $0.name == parts[3] }
         }
         if parts.count == 5, parts[0] == "steps" || parts[0] == "tasks", parts[2] == "outputs", parts[3] == "artifacts",
-            let scopeNode = scope.siblingsOf, let node = siblingNode(parts[1], of: scopeNode)
+            let scopeNode = scope.siblingsOf.flatMap({ status.nodes[$0] }), let node = siblingNode(parts[1], of: scopeNode)
         {
             return node.outputs?.artifacts?.first { $0.name == parts[4] }
         }

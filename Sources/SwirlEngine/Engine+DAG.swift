@@ -8,7 +8,8 @@ extension WorkflowEngine {
         guard let dag = template(for: dagNode)?.dag else { return nil }
         var runtime = DAGRuntime()
         var byName: [String: DAGTask] = [:]
-        for task in dag.tasks { byName[task.name] = task }
+        for task in dag.tasks where byName[task.name] == nil { byName[task.name] = task }
+        runtime.tasks = byName
         for task in dag.tasks {
             var deps = task.dependencies ?? []
             if let depends = task.depends { deps += (try? Depends.taskNames(in: depends)) ?? [] }
@@ -47,7 +48,7 @@ extension WorkflowEngine {
 
     /// Starts a DAG node: every task with no dependencies.
     mutating func startDAG(dagID: String) {
-        guard let dagNode = status.nodes[dagID], let runtime = buildDAGRuntime(dagNode) else {
+        guard let dagNode = detached(dagID), let runtime = buildDAGRuntime(dagNode) else {
             complete(dagID, phase: .error, message: "dag template not found")
             return
         }
@@ -61,7 +62,8 @@ extension WorkflowEngine {
     }
 
     func dagTask(_ name: String, dagNode: NodeStatus) -> DAGTask? {
-        template(for: dagNode)?.dag?.tasks.first { $0.name == name }
+        if let runtime = dags[dagNode.id] { return runtime.tasks[name] }
+        return template(for: dagNode)?.dag?.tasks.first { $0.name == name }
     }
 
     /// Whether a dependency satisfies `depends` (bare name: Argo's expansion, honouring the dependency's continueOn).
@@ -89,7 +91,7 @@ extension WorkflowEngine {
 
     /// Creates the node of a task whose dependencies are all done: runs it, or marks it Omitted / Skipped.
     mutating func startTask(_ taskName: String, dagID: String) {
-        guard let dagNode = status.nodes[dagID], let task = dagTask(taskName, dagNode: dagNode),
+        guard let dagNode = detached(dagID), let task = dagTask(taskName, dagNode: dagNode),
             dags[dagID]?.created.contains(taskName) == false
         else { return }
         dags[dagID]?.created.insert(taskName)
@@ -118,13 +120,14 @@ extension WorkflowEngine {
             return
         }
         var scope = Scope(node: dagNode)
-        scope.siblingsOf = dagNode
+        scope.siblingsOf = dagNode.id
         do {
             if try loopItems(task, scope: scope) != nil {
-                let group = createNode(
+                let groupID = createNode(
                     name: nodeName, displayName: taskName, type: .taskGroup, templateName: task.template,
-                    boundaryID: dagID, parentID: dagID)
-                try populateTaskGroup(group, task: task, dagNode: dagNode)
+                    boundaryID: dagID, parentID: dagID
+                ).id
+                if let group = detached(groupID) { try populateTaskGroup(group, task: task, dagNode: dagNode) }
             } else {
                 startInvocation(
                     task, at: Placement(
@@ -146,7 +149,7 @@ extension WorkflowEngine {
         let nodeName = group.name
         let taskName = task.name
         var scope = Scope(node: dagNode)
-        scope.siblingsOf = dagNode
+        scope.siblingsOf = dagNode.id
         guard let items = try loopItems(task, scope: scope) else { return }
         starting.insert(group.id)
         for item in items {
@@ -163,10 +166,10 @@ extension WorkflowEngine {
     }
 
     /// A looped task's child finished: the TaskGroup completes when all have.
-    mutating func taskGroupChildCompleted(groupID: String) {
+    mutating func taskGroupChildCompleted(groupID: String, childID: String? = nil) {
         guard !starting.contains(groupID), let group = status.nodes[groupID], !group.phase.isCompleted else { return }
+        guard allChildrenSettled(group, newlySettled: childID) else { return }
         let children = (group.children ?? []).compactMap { status.nodes[$0] }
-        guard children.allSatisfy(isSettled) else { return }
         let dagNode = group.boundaryID.flatMap { status.nodes[$0] }
         let continueOn = dagNode.flatMap { dagTask(group.displayName, dagNode: $0) }?.continueOn
         for child in children where child.phase.isFailure {

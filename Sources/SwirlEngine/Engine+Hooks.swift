@@ -48,7 +48,7 @@ extension WorkflowEngine {
         var scope = Scope()
         if let owner, let scopeNode = owner.boundaryID.flatMap({ status.nodes[$0] }) {
             scope = Scope(node: scopeNode)
-            scope.siblingsOf = scopeNode
+            scope.siblingsOf = scopeNode.id
         }
         let templateScope = owner?.templateScope
         guard let template = resolveTemplate(name: hook.template, ref: hook.templateRef, inline: nil, scope: templateScope)
@@ -89,7 +89,7 @@ extension WorkflowEngine {
         var scope = Scope()
         if let scopeNode = node.boundaryID.flatMap({ status.nodes[$0] }) {
             scope = Scope(node: scopeNode)
-            scope.siblingsOf = scopeNode
+            scope.siblingsOf = scopeNode.id
         }
         for (hookName, hook) in hooks.sorted(by: { $0.key < $1.key }) where hookName != "exit" {
             let nodeName = "\(node.name).hooks.\(hookName)"

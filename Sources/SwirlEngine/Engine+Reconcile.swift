@@ -25,19 +25,19 @@ extension WorkflowEngine {
     mutating func reconcile(_ id: String, depth: Int) {
         guard depth < 1000, let node = status.nodes[id], !node.phase.isCompleted else { return }
         for child in node.children ?? [] { reconcile(child, depth: depth + 1) }
-        guard let node = status.nodes[id], !node.phase.isCompleted else { return }
+        guard let node = detached(id), !node.phase.isCompleted else { return }
         switch node.type {
         case .steps:
             guard let template = template(for: node), let groups = template.steps else { return }
-            let children = node.children ?? []
+            let children = status.nodes[id]?.children ?? []
             guard let lastID = children.last, let last = status.nodes[lastID] else {
                 startStepGroup(stepsID: id, index: 0)
                 return
             }
             if last.phase.isCompleted {
                 stepGroupCompleted(stepsID: id, groupID: lastID)
-            } else if children.count - 1 < groups.count {
-                populateStepGroup(last, index: children.count - 1, stepsNode: node, steps: groups[children.count - 1])
+            } else if children.count - 1 < groups.count, let group = detached(lastID), let stepsNode = detached(id) {
+                populateStepGroup(group, index: children.count - 1, stepsNode: stepsNode, steps: groups[children.count - 1])
             }
         case .dag:
             dags[id] = buildDAGRuntime(node)
@@ -50,9 +50,11 @@ extension WorkflowEngine {
             guard let dagNode = node.boundaryID.flatMap({ status.nodes[$0] }),
                 let task = dagTask(node.displayName, dagNode: dagNode)
             else { return }
-            try? populateTaskGroup(node, task: task, dagNode: dagNode)
+            if let group = detached(id), let dag = detached(dagNode.id) {
+                try? populateTaskGroup(group, task: task, dagNode: dag)
+            }
         case .retry:
-            guard let lastID = node.children?.last, let last = status.nodes[lastID] else {
+            guard let lastID = status.nodes[id]?.children?.last, let last = status.nodes[lastID] else {
                 startRetryAttempt(retryID: id)
                 return
             }

@@ -29,7 +29,7 @@ extension WorkflowEngine {
                 dags[node.id] = buildDAGRuntime(node)
             case .retry:
                 if let lastID = node.children?.last, let last = status.nodes[lastID], last.phase.isCompleted {
-                    timers[node.id] = last.finishedAt ?? now
+                    timers[node.id] = (last.finishedAt ?? now).addingTimeInterval(backoffDelay(for: node))
                 }
             case .suspend:
                 if let template = template(for: node), let text = template.suspend?.duration?.value,

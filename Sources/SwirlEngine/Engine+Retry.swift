@@ -55,10 +55,7 @@ extension WorkflowEngine {
         }
         var delay: Double = 0
         if allowed, let backoff = strategy.backoff {
-            let base = backoff.duration.flatMap { GoDuration.seconds($0.value) } ?? 0
-            let factor = backoff.factor.flatMap { Double($0.value) } ?? 1
-            delay = base * pow(factor, Double(attempts - 1))
-            if let cap = backoff.cap.flatMap({ GoDuration.seconds($0.value) }) { delay = min(delay, cap) }
+            delay = backoffDelay(for: retry)
             if let maxDuration = backoff.maxDuration.flatMap({ GoDuration.seconds($0.value) }),
                 let first = retry.startedAt, now.addingTimeInterval(delay).timeIntervalSince(first) > maxDuration
             {
@@ -77,6 +74,17 @@ extension WorkflowEngine {
         } else {
             startRetryAttempt(retryID: retryID)
         }
+    }
+
+    /// Argo's backoff before the next attempt: duration × factor^(attempts − 1), capped by `cap`.
+    func backoffDelay(for retry: NodeStatus) -> Double {
+        guard let backoff = retryStrategy(for: retry)?.backoff else { return 0 }
+        let attempts = max(1, retry.children?.count ?? 1)
+        let base = backoff.duration.flatMap { GoDuration.seconds($0.value) } ?? 0
+        let factor = backoff.factor.flatMap { Double($0.value) } ?? 1
+        var delay = base * pow(factor, Double(attempts - 1))
+        if let cap = backoff.cap.flatMap({ GoDuration.seconds($0.value) }) { delay = min(delay, cap) }
+        return delay
     }
 
     /// Fires every timer that is due: retry backoffs and suspend durations.

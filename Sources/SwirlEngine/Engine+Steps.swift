@@ -4,7 +4,7 @@ import SwirlSpec
 extension WorkflowEngine {
     /// Starts group `index` of a Steps node, or finishes the node after its last group.
     mutating func startStepGroup(stepsID: String, index: Int) {
-        guard let stepsNode = status.nodes[stepsID], let template = template(for: stepsNode) else { return }
+        guard let stepsNode = detached(stepsID), let template = template(for: stepsNode) else { return }
         let groups = template.steps ?? []
         guard index < groups.count else {
             finishScope(stepsID, phase: .succeeded, message: nil)
@@ -14,9 +14,11 @@ extension WorkflowEngine {
             complete(stepsID, phase: .failed, message: shutdownMessage)
             return
         }
-        let group = createNode(
+        let groupID = createNode(
             name: "\(stepsNode.name)[\(index)]", displayName: "[\(index)]", type: .stepGroup,
-            templateName: stepsNode.templateName, boundaryID: stepsID, parentID: stepsID)
+            templateName: stepsNode.templateName, boundaryID: stepsID, parentID: stepsID
+        ).id
+        guard let group = detached(groupID) else { return }
         populateStepGroup(group, index: index, stepsNode: stepsNode, steps: groups[index])
     }
 
@@ -25,7 +27,7 @@ extension WorkflowEngine {
         let stepsID = stepsNode.id
         starting.insert(group.id)
         var scope = Scope(node: stepsNode)
-        scope.siblingsOf = stepsNode
+        scope.siblingsOf = stepsNode.id
         for step in steps {
             do {
                 if let items = try loopItems(step, scope: scope) {
@@ -56,10 +58,10 @@ extension WorkflowEngine {
     }
 
     /// Called when a child of a StepGroup finished: completes the group once all are done.
-    mutating func stepGroupChildCompleted(groupID: String) {
+    mutating func stepGroupChildCompleted(groupID: String, childID: String? = nil) {
         guard !starting.contains(groupID), let group = status.nodes[groupID], !group.phase.isCompleted else { return }
+        guard allChildrenSettled(group, newlySettled: childID) else { return }
         let children = (group.children ?? []).compactMap { status.nodes[$0] }
-        guard children.allSatisfy(isSettled) else { return }
         let stepsNode = group.boundaryID.flatMap { status.nodes[$0] }
         let steps = stepsNode.flatMap { template(for: $0) }?.steps?.flatMap { $0 } ?? []
         for child in children where child.phase.isFailure {
@@ -71,6 +73,20 @@ extension WorkflowEngine {
             return
         }
         complete(groupID, phase: .succeeded)
+    }
+
+    /// Counts settled children incrementally (one full scan when a group is first seen, e.g. after a restore),
+    /// so a group of n children costs O(n) in all, not O(n) per child.
+    mutating func allChildrenSettled(_ group: NodeStatus, newlySettled childID: String?) -> Bool {
+        let children = group.children ?? []
+        if settledChildren[group.id] == nil || childID == nil {
+            settledChildren[group.id] = Set(children.filter { id in status.nodes[id].map(isSettled) ?? false })
+        } else if let childID {
+            settledChildren[group.id]?.insert(childID)
+        }
+        guard (settledChildren[group.id]?.count ?? 0) >= children.count else { return false }
+        settledChildren[group.id] = nil
+        return true
     }
 
     /// A StepGroup finished: start the next one, or fail the Steps node.
@@ -94,7 +110,7 @@ extension WorkflowEngine {
             !declared.isEmpty
         {
             var scope = Scope(node: node)
-            scope.siblingsOf = node
+            scope.siblingsOf = node.id
             var parameters: [Parameter] = []
             for output in declared {
                 var parameter = Parameter(name: output.name)
@@ -126,7 +142,7 @@ extension WorkflowEngine {
         }
         if phase == .succeeded, let template = template(for: node), let declared = template.outputs?.artifacts {
             var scope = Scope(node: node)
-            scope.siblingsOf = node
+            scope.siblingsOf = node.id
             var artifacts: [Artifact] = []
             for output in declared {
                 do {

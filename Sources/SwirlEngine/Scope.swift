@@ -8,8 +8,9 @@ struct Scope {
     var inputs: [String: String] = [:]
     var inputOrder: [String] = []
     var item: JSONValue?
-    /// The Steps or DAG node whose children `steps.X` / `tasks.X` name.
-    var siblingsOf: NodeStatus?
+    /// The ID of the Steps or DAG node whose children `steps.X` / `tasks.X` name (an ID, not a copy of the node:
+    /// a copy would share its children list and make every append copy it).
+    var siblingsOf: String?
     var podName: String?
     var nodeName: String?
     var retries: Int?
@@ -55,7 +56,7 @@ extension WorkflowEngine {
         if key == "retries" { return scope.retries.map(String.init) }
         if key.hasPrefix("workflow.") { return workflowVariable(String(key.dropFirst("workflow.".count))) }
         if key.hasPrefix("steps.") || key.hasPrefix("tasks.") {
-            guard let siblingsOf = scope.siblingsOf else { return nil }
+            guard let siblingsOf = scope.siblingsOf.flatMap({ status.nodes[$0] }) else { return nil }
             return siblingVariable(String(key.dropFirst(6)), of: siblingsOf)
         }
         return nil
@@ -241,7 +242,7 @@ extension WorkflowEngine {
         if let item = scope.item { env["item"] = ExprValue(json: item.jsonText) ?? .string(item.templateText) }
         if let podName = scope.podName { env["pod"] = .map(["name": .string(podName)]) }
         if let retries = scope.retries { env["retries"] = .int(retries) }
-        if let scopeNode = scope.siblingsOf {
+        if let scopeNode = scope.siblingsOf.flatMap({ status.nodes[$0] }) {
             var siblings: [String: ExprValue] = [:]
             for name in siblingNames(of: scopeNode) {
                 var entry: [String: ExprValue] = [:]

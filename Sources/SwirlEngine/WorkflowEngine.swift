@@ -53,6 +53,8 @@ public struct WorkflowEngine: Sendable {
     }
     /// Scope nodes whose children are being created: their completion check waits until all exist.
     var starting: Set<String> = []
+    /// Children known to be settled, per StepGroup/TaskGroup still running.
+    var settledChildren: [String: Set<String>] = [:]
 
     enum ShutdownMode: Sendable { case stop, terminate }
     /// The workflow's activeDeadlineSeconds passed (changes the final message).
@@ -137,6 +139,14 @@ public struct WorkflowEngine: Sendable {
 
     func node(_ id: String) -> NodeStatus? { status.nodes[id] }
 
+    /// A copy of a node without its children list, to keep while adding children to it: a full copy would share
+    /// the list's buffer, and every append would then copy the whole list (O(n²) for a wide DAG or loop).
+    func detached(_ id: String) -> NodeStatus? {
+        guard var node = status.nodes[id] else { return nil }
+        node.children = nil
+        return node
+    }
+
     mutating func put(_ node: NodeStatus) {
         status.nodes[node.id] = node
         changed.insert(node.id)
@@ -166,15 +176,14 @@ public struct WorkflowEngine: Sendable {
         return node
     }
 
+    /// Links a new child; O(1): the children list is appended in place, never copied.
     mutating func addChild(_ childID: String, to parentID: String) {
-        guard var parent = status.nodes[parentID] else { return }
-        var children = parent.children ?? []
-        if !children.contains(childID) {
-            children.append(childID)
-            parent.children = children
-            put(parent)
-        }
-        if parentOf[childID] == nil { parentOf[childID] = parentID }
+        guard parentOf[childID] == nil, status.nodes[parentID] != nil else { return }
+        parentOf[childID] = parentID
+        if status.nodes[parentID]?.children == nil { status.nodes[parentID]?.children = [] }
+        status.nodes[parentID]?.children?.append(childID)
+        changed.insert(parentID)
+        operationCount += 1
     }
 
     /// Marks a node completed and lets its owner react.
@@ -215,9 +224,9 @@ public struct WorkflowEngine: Sendable {
         }
         switch parent.type {
         case .retry: retryChildCompleted(retryID: parentID, childID: childID)
-        case .stepGroup: stepGroupChildCompleted(groupID: parentID)
+        case .stepGroup: stepGroupChildCompleted(groupID: parentID, childID: childID)
         case .dag: dagTaskCompleted(dagID: parentID, taskNodeID: childID)
-        case .taskGroup: taskGroupChildCompleted(groupID: parentID)
+        case .taskGroup: taskGroupChildCompleted(groupID: parentID, childID: childID)
         case .steps: stepGroupCompleted(stepsID: parentID, groupID: childID)
         default: break
         }

@@ -9,11 +9,16 @@ import Glibc
 /// Loads a pod's input artifacts before the step runs (the "init" half of Argo's `argoexec`): each one is fetched
 /// into `artifacts/in/<name>` and then bind-mounted at its path in the step's view, so it never touches the host's
 /// own files and vanishes with the pod.
+///
+/// An artifact whose path lies inside a volume mount is instead copied into the volume's host directory, as Argo's
+/// init container writes it through the same volume (later steps sharing the volume see it too).
 struct InputArtifacts {
     let files: PodFiles
     let repository: any ArtifactRepository
     /// The step's working directory, for relative artifact paths.
     let workingDirectory: String
+    /// The pod's volume binds, for artifacts placed inside a volume.
+    var volumes: [VolumeBinding] = []
 
     /// An input artifact that could not be loaded: the step must not run.
     struct Failure: Error {
@@ -60,7 +65,19 @@ struct InputArtifacts {
         if let mode = placement.mode, chmod(source.path, mode_t(mode & 0o7777)) != 0 {
             throw ExecutorError.system(call: "chmod", path: source.path, errno: errno)
         }
+        if let target = volumeLocation(of: mountPath) {
+            try ArtifactFiles.copy(source, to: URL(fileURLWithPath: target))
+            return nil
+        }
         return VolumeBinding(hostPath: source.path, mountPath: mountPath, readOnly: false, createDirectory: false)
+    }
+
+    /// The host path of `mountPath` when it lies strictly inside a volume mount (the innermost one wins).
+    private func volumeLocation(of mountPath: String) -> String? {
+        let volume = volumes
+            .filter { mountPath.hasPrefix($0.mountPath + "/") }
+            .max { $0.mountPath.count < $1.mountPath.count }
+        return volume.map { $0.hostPath + mountPath.dropFirst($0.mountPath.count) }
     }
 
     /// Brings the source's content to `path`: repository objects and downloads are unpacked as Argo unpacks them

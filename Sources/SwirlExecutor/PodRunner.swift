@@ -59,7 +59,7 @@ struct PodRunner {
         do {
             artifactBindings = try InputArtifacts(
                 files: files, repository: artifactRepository,
-                workingDirectory: SandboxScript.workingDirectory(for: request)
+                workingDirectory: SandboxScript.workingDirectory(for: request), volumes: volumeBindings
             ).stage(request.inputArtifacts)
         } catch let error as InputArtifacts.Failure {
             var result = failure(error.message)
