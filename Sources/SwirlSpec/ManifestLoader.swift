@@ -98,9 +98,9 @@ public enum ManifestLoader {
         do {
             switch kind {
             case "Workflow", "WorkflowTemplate", "ClusterWorkflowTemplate":
-                return .workflow(try YAMLDecoder().decode(Workflow.self, from: node))
+                return .workflow(try NodeDecoder().decode(Workflow.self, from: node))
             case "CronWorkflow":
-                return .cronWorkflow(try YAMLDecoder().decode(CronWorkflow.self, from: node))
+                return .cronWorkflow(try NodeDecoder().decode(CronWorkflow.self, from: node))
             default:
                 let mark = node["kind"]?.mark
                 let valid = ManifestKind.allCases.map(\.rawValue).joined(separator: ", ")
