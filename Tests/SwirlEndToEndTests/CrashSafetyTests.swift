@@ -21,11 +21,15 @@ struct CrashSafetyTests {
                 "-p", "secondsleep=6",
             ])
             let pollStart = Date()
-            let running = try swirl.poll(name, timeout: 20, every: 0.05) { $0.node(task)?.phase == "Running" }
-            guard running?.node(task)?.phase == "Running" else {
+            // Stop early if the submit itself dies: then its output says why.
+            let running = try swirl.poll(name, timeout: 20, every: 0.05, stopIf: { submit.hasExited }) {
+                $0.node(task)?.phase == "Running"
+            }
+            guard running?.node(task)?.phase == "Running", !submit.hasExited else {
                 submit.kill9()
-                Issue.record("task '\(task)' never seen Running in \(Date().timeIntervalSince(pollStart))s:\n\(swirl.pollLog.joined(separator: "\n"))")
-                _ = submit.finish(timeout: 5)
+                let result = submit.finish(timeout: 5)
+                let log: String = swirl.pollLog.suffix(10).joined(separator: "\n")
+                Issue.record("task '\(task)' never seen Running in \(Date().timeIntervalSince(pollStart))s:\n\(log)\n\(result)")
                 return
             }
             submit.kill9()

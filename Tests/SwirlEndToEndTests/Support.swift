@@ -149,7 +149,9 @@ final class SwirlHome: @unchecked Sendable {
     /// One line per `poll` attempt, for failure messages.
     var pollLog: [String] = []
 
-    init() throws {
+    /// `initialize`: run `swirl list` once so the store exists before a test races commands against each other
+    /// (concurrent first opens of a fresh store are tested on their own in `StoreConcurrencyTests`).
+    init(initialize: Bool = true) throws {
         binary = try swirlBinary()
         let base = URL(fileURLWithPath: NSTemporaryDirectory(), isDirectory: true)
             .appendingPathComponent("swirl-e2e-\(UUID().uuidString.prefix(8).lowercased())", isDirectory: true)
@@ -157,6 +159,10 @@ final class SwirlHome: @unchecked Sendable {
         scratch = base.appendingPathComponent("scratch", isDirectory: true)
         try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
         try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+        if initialize {
+            let list = try run(["list"], timeout: 20)
+            if !list.succeeded { Issue.record("creating the store failed: \(list)") }
+        }
     }
 
     /// Starts `swirl ARGS…` with `SWIRL_HOME` set, in the package root.
@@ -184,8 +190,10 @@ final class SwirlHome: @unchecked Sendable {
     }
 
     /// Polls `get -o json` until `condition` holds, up to `timeout` seconds; returns the last state seen.
-    func poll(_ name: String, timeout: Double, every interval: Double = 0.1, until condition: (Workflow) -> Bool)
-        throws -> Workflow?
+    func poll(
+        _ name: String, timeout: Double, every interval: Double = 0.1, stopIf: () -> Bool = { false },
+        until condition: (Workflow) -> Bool
+    ) throws -> Workflow?
     {
         let deadline = Date().addingTimeInterval(timeout)
         var last: Workflow?
@@ -196,6 +204,7 @@ final class SwirlHome: @unchecked Sendable {
                 last = wf
                 if condition(wf) { return wf }
             }
+            if stopIf() { return last }
             usleep(UInt32(interval * 1_000_000))
         }
         return last
@@ -264,8 +273,8 @@ final class SwirlHome: @unchecked Sendable {
 }
 
 /// Runs `body` with a fresh home, cleaning it up afterwards.
-func withSwirlHome<T>(_ body: (SwirlHome) throws -> T) throws -> T {
-    let home = try SwirlHome()
+func withSwirlHome<T>(initialize: Bool = true, _ body: (SwirlHome) throws -> T) throws -> T {
+    let home = try SwirlHome(initialize: initialize)
     defer { home.cleanup() }
     return try body(home)
 }
