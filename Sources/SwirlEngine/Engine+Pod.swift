@@ -96,7 +96,7 @@ extension WorkflowEngine {
         var request = PodRequest(
             workflowName: name, workflowUID: uid, nodeID: node.id, podName: node.podName ?? node.id,
             image: try container.image.map(sub), argv: argv, env: env, workingDir: try container.workingDir.map(sub),
-            volumeMounts: mounts, workflowVolumes: workflow.spec.volumes ?? [],
+            volumeMounts: mounts, workflowVolumes: try substitutedVolumes(workflow.spec.volumes ?? []),
             templateVolumes: template.volumes ?? [], scriptSource: source, outputParameterPaths: outputPaths,
             deadlineSeconds: deadline)
         request.inputArtifacts = try (node.inputs?.artifacts ?? []).map { artifact in
@@ -107,6 +107,15 @@ extension WorkflowEngine {
         if case .bool(let flag)? = template.archiveLocation?["archiveLogs"] { archiveLogs = flag }
         if archiveLogs { request.archiveLogsKey = "\(name)/\(request.podName)/main.log" }
         return request
+    }
+
+    /// Volumes with `{{workflow.*}}` substituted, as Argo substitutes global parameters across the spec.
+    func substitutedVolumes(_ volumes: [Volume]) throws -> [Volume] {
+        try volumes.map { volume in
+            var copy = volume
+            copy.source = try volume.source.mapValues { try substituteJSON($0, scope: Scope()) }
+            return copy
+        }
     }
 
     /// The attempt number of a retry child (`name(2)` → 2).

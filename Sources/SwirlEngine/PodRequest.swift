@@ -89,3 +89,54 @@ public struct PodResult: Codable, Sendable, Hashable {
         self.finishedAt = finishedAt
     }
 }
+
+// Lenient decoding: a pod started by an older or newer swirl (its request.json / result.json) still reads.
+extension PodRequest {
+    enum CodingKeys: String, CodingKey {
+        case workflowName, workflowUID, nodeID, podName, image, argv, env, workingDir, volumeMounts
+        case workflowVolumes, templateVolumes, scriptSource, outputParameterPaths, deadlineSeconds
+        case inputArtifacts, outputArtifacts, archiveLogsKey
+    }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            workflowName: try c.decode(String.self, forKey: .workflowName),
+            workflowUID: try c.decode(String.self, forKey: .workflowUID),
+            nodeID: try c.decode(String.self, forKey: .nodeID), podName: try c.decode(String.self, forKey: .podName),
+            image: try c.decodeIfPresent(String.self, forKey: .image),
+            argv: try c.decodeIfPresent([String].self, forKey: .argv) ?? [],
+            env: try c.decodeIfPresent([String: String].self, forKey: .env) ?? [:],
+            workingDir: try c.decodeIfPresent(String.self, forKey: .workingDir),
+            volumeMounts: try c.decodeIfPresent([VolumeMount].self, forKey: .volumeMounts) ?? [],
+            workflowVolumes: try c.decodeIfPresent([Volume].self, forKey: .workflowVolumes) ?? [],
+            templateVolumes: try c.decodeIfPresent([Volume].self, forKey: .templateVolumes) ?? [],
+            scriptSource: try c.decodeIfPresent(String.self, forKey: .scriptSource),
+            outputParameterPaths: try c.decodeIfPresent([String: String].self, forKey: .outputParameterPaths) ?? [:],
+            deadlineSeconds: try c.decodeIfPresent(Double.self, forKey: .deadlineSeconds))
+        inputArtifacts = try c.decodeIfPresent([ArtifactPlacement].self, forKey: .inputArtifacts) ?? []
+        outputArtifacts = try c.decodeIfPresent([ArtifactCapture].self, forKey: .outputArtifacts) ?? []
+        archiveLogsKey = try c.decodeIfPresent(String.self, forKey: .archiveLogsKey)
+    }
+}
+
+extension PodResult {
+    enum CodingKeys: String, CodingKey {
+        case exitCode, error, outputParameters, missingOutputs, stdout, startedAt, finishedAt, savedArtifacts
+        case artifactErrors
+    }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            exitCode: try c.decodeIfPresent(Int32.self, forKey: .exitCode),
+            error: try c.decodeIfPresent(String.self, forKey: .error),
+            outputParameters: try c.decodeIfPresent([String: String].self, forKey: .outputParameters) ?? [:],
+            missingOutputs: try c.decodeIfPresent([String: String].self, forKey: .missingOutputs) ?? [:],
+            stdout: try c.decodeIfPresent(String.self, forKey: .stdout),
+            startedAt: try c.decodeIfPresent(Date.self, forKey: .startedAt),
+            finishedAt: try c.decodeIfPresent(Date.self, forKey: .finishedAt))
+        savedArtifacts = try c.decodeIfPresent([String: String].self, forKey: .savedArtifacts) ?? [:]
+        artifactErrors = try c.decodeIfPresent([String: String].self, forKey: .artifactErrors) ?? [:]
+    }
+}

@@ -52,20 +52,28 @@ enum FileIO {
     static func remove(_ url: URL) {
         try? FileManager.default.removeItem(at: url)
     }
+
+    /// A file's modification time with sub-second precision, or nil when it does not exist.
+    static func modificationDate(_ url: URL) -> Date? {
+        var info = stat()
+        guard stat(url.path, &info) == 0 else { return nil }
+        return Date(timeIntervalSince1970: Double(info.st_mtim.tv_sec) + Double(info.st_mtim.tv_nsec) / 1e9)
+    }
 }
 
-/// The one JSON shape of `request.json` and `result.json` (dates as ISO 8601).
+/// The one JSON shape of `request.json` and `result.json` (dates as fractional seconds since 1970, so step times
+/// keep sub-millisecond precision).
 enum PodJSON {
     static func encoder() -> JSONEncoder {
         let encoder = JSONEncoder()
-        encoder.dateEncodingStrategy = .iso8601
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        encoder.dateEncodingStrategy = .secondsSince1970
+        encoder.outputFormatting = [.sortedKeys]
         return encoder
     }
 
     static func decoder() -> JSONDecoder {
         let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .iso8601
+        decoder.dateDecodingStrategy = .secondsSince1970
         return decoder
     }
 

@@ -16,6 +16,8 @@ struct PodFiles: Sendable {
     /// Held with an exclusive `flock` for the supervisor's whole life.
     var supervisorLock: URL { file("supervisor.lock") }
     var supervisorPID: URL { file("supervisor.pid") }
+    /// Present when the pod was launched directly, without a supervisor (see `SandboxExecutor+Direct`).
+    var directLaunch: URL { file("direct") }
     /// The supervisor's own diagnostics (and those of the sandbox script).
     var supervisorLog: URL { file("supervisor.log") }
     var stdoutLog: URL { file("stdout.log") }

@@ -32,11 +32,18 @@ struct PodRunner {
 
     private enum Stop { case deadline, terminated }
 
-    /// Runs `request` and returns its result (never throws: every failure becomes an Error result).
-    func run(_ request: PodRequest) -> PodResult {
+    /// What `prepare(_:doneMarker:)` produced: the sandbox command to run, or the result of a pod that cannot run.
+    enum Preparation {
+        case ready(command: [String], script: SandboxScript)
+        case failed(PodResult)
+    }
+
+    /// Checks the tools, resolves volumes, stages input artifacts and writes the sandbox script. With a
+    /// `doneMarker`, the script itself records its start and creates the marker when it is done (direct launch).
+    func prepare(_ request: PodRequest, doneMarker: URL? = nil) -> Preparation {
         let startedAt = Date()
-        func failure(_ message: String) -> PodResult {
-            PodResult(exitCode: nil, error: message, startedAt: startedAt, finishedAt: Date())
+        func failure(_ message: String) -> Preparation {
+            .failed(PodResult(exitCode: nil, error: message, startedAt: startedAt, finishedAt: Date()))
         }
         guard !request.argv.isEmpty else {
             return failure("the step has no command: the image's default entrypoint is unknown because images are "
@@ -62,25 +69,42 @@ struct PodRunner {
                 workingDirectory: SandboxScript.workingDirectory(for: request), volumes: volumeBindings
             ).stage(request.inputArtifacts)
         } catch let error as InputArtifacts.Failure {
-            var result = failure(error.message)
+            var result = PodResult(exitCode: nil, error: error.message, startedAt: startedAt, finishedAt: Date())
             result.artifactErrors[error.name] = error.reason
-            return result
+            return .failed(result)
         } catch {
             return failure("\(error)")
         }
         let bindings = Self.mountOrder(volumeBindings + artifactBindings)
-        let script = SandboxScript(
+        var script = SandboxScript(
             files: files, tools: .init(bwrap: bwrap, mount: mount), bindings: bindings, request: request,
             environment: SandboxEnvironment.variables(for: request, hostPath: hostPath))
+        script.doneMarker = doneMarker
         do {
-            try prepare(request, bindings: bindings, script: script)
+            try prepareDirectories(request, bindings: bindings, script: script)
         } catch {
             return failure("could not prepare the pod directory \(files.directory.path): \(error)")
+        }
+        return .ready(command: [unshare, "-m", "--propagation", "private", "/bin/sh", files.sandboxScript.path], script: script)
+    }
+
+    /// Runs `request` and returns its result (never throws: every failure becomes an Error result).
+    func run(_ request: PodRequest) -> PodResult {
+        let startedAt = Date()
+        func failure(_ message: String) -> PodResult {
+            PodResult(exitCode: nil, error: message, startedAt: startedAt, finishedAt: Date())
+        }
+        let script: SandboxScript
+        var command: [String]
+        switch prepare(request) {
+        case .failed(let result): return result
+        case .ready(let ready, let readyScript):
+            command = ready
+            script = readyScript
         }
         if FileIO.exists(files.terminateRequest) { return failure(Self.terminatedMessage) }
 
         // setpriv --pdeathsig: the sandbox dies with the supervisor instead of running on unobserved.
-        var command = [unshare, "-m", "--propagation", "private", "/bin/sh", files.sandboxScript.path]
         if let setpriv = findTool("setpriv", hostPath) {
             command = [setpriv, "--pdeathsig", "KILL"] + command
         }
@@ -96,7 +120,8 @@ struct PodRunner {
         try? FileIO.writeAtomically(Data("\(pid)\n".utf8), to: files.sandboxPGID)
         let (status, stop) = wait(for: pid, deadline: request.deadlineSeconds, watch: watch)
         StepProcesses.killGroup(pid)  // whatever the step left behind
-        var result = collect(request, script: script, status: status, stop: stop, startedAt: startedAt)
+        var result = collect(request, status: status, stop: stop, startedAt: startedAt)
+        _ = script
         saveArtifacts(request, into: &result)
         return result
     }
@@ -123,7 +148,7 @@ struct PodRunner {
     }
 
     /// Creates the directories the sandbox binds and writes the script (and the script template's source).
-    private func prepare(_ request: PodRequest, bindings: [VolumeBinding], script: SandboxScript) throws {
+    private func prepareDirectories(_ request: PodRequest, bindings: [VolumeBinding], script: SandboxScript) throws {
         FileIO.remove(files.status)
         FileIO.remove(files.artifactsOut)
         FileIO.remove(files.artifactCopyErrors)
@@ -173,8 +198,21 @@ struct PodRunner {
     }
 
     /// Builds the result from what the script left in `status/` and the logs.
+    /// The result of a directly launched pod whose script has finished (its done marker exists): times from the
+    /// files the script left (`status/started`, `status/exit`), then the layer is removed.
+    func collectDirect(_ request: PodRequest) -> PodResult {
+        let started = FileIO.modificationDate(files.statusStarted) ?? FileIO.modificationDate(files.request) ?? Date()
+        var result = collect(request, status: nil, stop: nil, startedAt: started)
+        if FileIO.exists(files.terminateRequest) && result.exitCode == nil { result.error = Self.terminatedMessage }
+        result.finishedAt = FileIO.modificationDate(files.statusExit) ?? FileIO.modificationDate(files.statusError) ?? Date()
+        FileIO.remove(files.layer)
+        FileIO.remove(files.merged)
+        FileIO.remove(files.tmp)
+        return result
+    }
+
     private func collect(
-        _ request: PodRequest, script: SandboxScript, status: WaitStatus?, stop: Stop?, startedAt: Date
+        _ request: PodRequest, status: WaitStatus?, stop: Stop?, startedAt: Date
     ) -> PodResult {
         var result = PodResult(exitCode: nil, startedAt: startedAt, finishedAt: Date())
         if let data = try? FileIO.readPrefix(of: files.stdoutLog, limit: Self.stdoutLimit) {

@@ -1,5 +1,6 @@
 import Foundation
 import SwirlEngine
+import Synchronization
 
 #if canImport(Glibc)
 import Glibc
@@ -12,6 +13,9 @@ public final class SandboxExecutor: Executor {
     static let startupGrace: TimeInterval = 2
 
     public let layout: SandboxLayout
+    let directLaunch: Bool
+    /// Sandboxes this process launched directly, to reap when they finish.
+    let directChildren = Mutex<Set<pid_t>>([])
     /// The argv prefix that runs the supervisor; the pod directory is appended.
     public let supervisorCommand: [String]
 
@@ -19,15 +23,22 @@ public final class SandboxExecutor: Executor {
     ///   - layout: where pods, done markers and volumes live.
     ///   - supervisorCommand: the argv prefix that runs the supervisor, e.g. `["/path/to/swirl", "__supervise"]`;
     ///     the pod directory path is appended.
-    public init(layout: SandboxLayout, supervisorCommand: [String]) {
+    /// - Parameter directLaunch: let pods that need nothing but the sandbox skip the supervisor (see
+    ///   `SandboxExecutor+Direct`); false runs every pod through the supervisor.
+    public init(layout: SandboxLayout, supervisorCommand: [String], directLaunch: Bool = true) {
         self.layout = layout
         self.supervisorCommand = supervisorCommand
+        self.directLaunch = directLaunch
     }
 
     public func start(_ request: PodRequest) throws {
         guard let files = try writeRequest(request) else { return }
         do {
-            try launchSupervisor(files)
+            if directLaunch && Self.canLaunchDirectly(request) {
+                try launchDirectly(request, files: files)
+            } else {
+                try launchSupervisor(files)
+            }
         } catch {
             // Nothing will run: record that as the pod's result so the controller sees an Error, not a hang.
             let result = PodResult(exitCode: nil, error: "\(error)", startedAt: Date(), finishedAt: Date())
@@ -82,6 +93,7 @@ public final class SandboxExecutor: Executor {
         guard let attributes = try? FileManager.default.attributesOfItem(atPath: files.request.path) else {
             return .notStarted
         }
+        if FileIO.exists(files.directLaunch) { return observeDirect(podName: podName, files: files) }
         if FileLock.isHeld(files.supervisorLock) { return .running }
         // The supervisor may have finished between the two checks.
         if let result = PodJSON.readResult(files.result) { return .finished(result) }
@@ -97,6 +109,10 @@ public final class SandboxExecutor: Executor {
         let files = PodFiles(layout.podDirectory(podName))
         guard FileIO.exists(files.request), !FileIO.exists(files.result) else { return }
         try? FileIO.writeAtomically(Data(), to: files.terminateRequest)
+        if FileIO.exists(files.directLaunch) {
+            killDirect(podName: podName, files: files)
+            return
+        }
         if !FileLock.isHeld(files.supervisorLock) {
             // No supervisor to act on the request: reach the sandbox directly.
             if let text = try? String(contentsOf: files.sandboxPGID, encoding: .utf8),

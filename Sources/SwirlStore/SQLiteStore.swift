@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+    import Glibc
+#endif
 import GRDB
 import SwirlEngine
 import SwirlSpec
@@ -15,6 +18,16 @@ public final class SQLiteStore: WorkflowStore, @unchecked Sendable {
         config.busyMode = .timeout(30)
         config.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
+        }
+        // Creating the file, switching it to WAL and migrating must happen once even when several commands
+        // open a fresh store at the same moment: hold an exclusive lock on a side file meanwhile.
+        let lockFD = open(path + ".lock", O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        if lockFD >= 0 { flock(lockFD, LOCK_EX) }
+        defer {
+            if lockFD >= 0 {
+                flock(lockFD, LOCK_UN)
+                close(lockFD)
+            }
         }
         db = try DatabasePool(path: path, configuration: config)
         try Self.migrator.migrate(db)

@@ -36,10 +36,12 @@ struct CrashSafetyTests {
             let killed = submit.finish(timeout: 10)
             #expect(!killed.exitedNormally && killed.status == SIGKILL, "\(killed)")
 
-            // The premise: the pod's supervisor is not a child of the dead controller.
+            // The premise: the pod's supervisor (or, for a directly launched pod, its sandbox script) is not a
+            // child of the dead controller.
             let supervisors = swirl.processes().filter { pid in
                 let data = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline") ?? Data()
-                return String(decoding: data, as: UTF8.self).contains("__supervise")
+                let cmdline = String(decoding: data, as: UTF8.self)
+                return cmdline.contains("__supervise") || cmdline.contains("sandbox.sh")
             }
             #expect(!supervisors.isEmpty, "expected the running step's supervisor to outlive the killed submit")
 

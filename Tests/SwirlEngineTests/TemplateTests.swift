@@ -296,8 +296,6 @@ import Testing
         #expect(h.run() == .succeeded)
         #expect(h.started.count == 6)
         // Argo caps the active children of a steps/dag invocation at the template's `parallelism`.
-        withKnownIssue("template-level parallelism is ignored: dispatchQueuedPods only reads spec.parallelism") {
-            #expect(h.maxRunning == 2)
-        }
+        #expect(h.maxRunning == 2)
     }
 }

@@ -54,7 +54,7 @@ struct ExecutorLifecycleTests {
     @Test("kill terminates a running step and reports it terminated")
     func kill() async throws {
         let fixture = try SandboxFixture()
-        let request = try pod("killed", argv: sh("sleep 60"))
+        let request = try pod("killed", argv: sh("sleep 600"))
         let started = Date()
         async let result = fixture.run(request)
         let podDirectory = fixture.layout.podDirectory("killed")
@@ -67,7 +67,8 @@ struct ExecutorLifecycleTests {
         let finished = try await result
         #expect(finished.exitCode == nil)
         #expect(finished.error == "terminated")
-        #expect(Date().timeIntervalSince(started) < 10)
+        // Far below the step's 600 s: it was killed, not waited for (the bound is loose for a loaded machine).
+        #expect(Date().timeIntervalSince(started) < 120)
     }
 
     @Test("removeWorkflowData deletes the pods and the workflow's volumes")

@@ -74,11 +74,12 @@ struct SandboxStepTests {
     func deadline() async throws {
         let fixture = try SandboxFixture()
         let started = Date()
-        let result = try await fixture.run(try pod(argv: sh("echo started; sleep 30"), deadline: 1))
+        let result = try await fixture.run(try pod(argv: sh("echo started; sleep 600"), deadline: 1))
         #expect(result.exitCode == nil)
         #expect(result.error == "Pod was active on the node longer than the specified deadline")
         #expect(result.stdout == "started")
-        #expect(Date().timeIntervalSince(started) < 10)
+        // Far below the step's 600 s (the bound is loose: the whole suite runs in parallel on 2 cores).
+        #expect(Date().timeIntervalSince(started) < 120)
     }
 
     @Test("a step that ignores SIGTERM is killed after the grace period, background processes too")
@@ -89,7 +90,7 @@ struct SandboxStepTests {
         let result = try await fixture.run(try pod(
             argv: sh("trap '' TERM; (sleep 300; echo \(tag)) & sleep 300"), deadline: 0.5))
         #expect(result.error == PodRunner.deadlineMessage)
-        #expect(Date().timeIntervalSince(started) < 15)
+        #expect(Date().timeIntervalSince(started) < 120)
         #expect(processes(containing: tag).isEmpty, "the step's processes survived")
     }
 }

@@ -16,7 +16,8 @@ final class SandboxFixture: @unchecked Sendable {
             .appendingPathComponent("swirl-executor-tests-\(UUID().uuidString)", isDirectory: true)
         try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
         layout = SandboxLayout(home: home)
-        executor = SandboxExecutor(layout: layout, supervisorCommand: supervisorCommand)
+        // These tests exercise the supervisor: no direct launches.
+        executor = SandboxExecutor(layout: layout, supervisorCommand: supervisorCommand, directLaunch: false)
     }
 
     deinit { try? FileManager.default.removeItem(at: home) }

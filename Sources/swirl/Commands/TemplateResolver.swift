@@ -11,7 +11,8 @@ enum TemplateResolver {
         let kind = ref.clusterScope == true ? "ClusterWorkflowTemplate" : "WorkflowTemplate"
         guard let stored = try store.template(kind: kind, name: refName) else {
             let known = try store.listTemplates(kind: kind).map(\.name)
-            let hint = known.min { editDistance($0, refName) < editDistance($1, refName) }.map { ", did you mean '\($0)'?" } ?? ""
+            let hint = known.filter { editDistance($0, refName) <= max(2, refName.count / 3) }
+                .min { editDistance($0, refName) < editDistance($1, refName) }.map { ", did you mean '\($0)'?" } ?? ""
             throw CLIError("spec.workflowTemplateRef: \(kind) '\(refName)' not found\(hint)")
         }
         let encoder = JSONEncoder()

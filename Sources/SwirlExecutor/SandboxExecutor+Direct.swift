@@ -1,0 +1,75 @@
+import Foundation
+import SwirlEngine
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Direct launch: a pod that needs nothing but the sandbox (no artifacts, no deadline, no archived logs) skips the
+/// Swift supervisor. The controller prepares the pod directory in-process and starts the sandbox script itself, in
+/// its own session so that it outlives the controller; the script records its start, exit status and output files,
+/// and creates the done marker last. That saves a process start (tens of milliseconds) per step, which is most of
+/// Swirl's cost per step. The result is assembled from those files when the marker appears.
+extension SandboxExecutor {
+    static func canLaunchDirectly(_ request: PodRequest) -> Bool {
+        request.inputArtifacts.isEmpty && request.outputArtifacts.isEmpty && request.archiveLogsKey == nil
+            && request.deadlineSeconds == nil
+    }
+
+    func launchDirectly(_ request: PodRequest, files: PodFiles) throws {
+        let runner = PodRunner(layout: layout, files: files)
+        switch runner.prepare(request, doneMarker: layout.doneMarker(request.podName)) {
+        case .failed(let result):
+            try FileIO.writeAtomically(PodJSON.encoder().encode(result), to: files.result)
+            try FileIO.writeAtomically(Data(), to: layout.doneMarker(request.podName))
+        case .ready(let command, _):
+            try FileIO.writeAtomically(Data(), to: files.directLaunch)
+            let pid = try ProcessLauncher.spawn(
+                command, environment: ["PATH": runner.hostPath ?? SandboxEnvironment.basePath],
+                stdout: .append(files.supervisorLog), stderr: .append(files.supervisorLog), grouping: .newSession)
+            try? FileIO.writeAtomically(Data("\(pid)\n".utf8), to: files.sandboxPGID)
+            directChildren.withLock { $0.insert(pid) }
+        }
+    }
+
+    /// Finished once the script's done marker exists; running while its process lives; otherwise lost.
+    func observeDirect(podName: String, files: PodFiles) -> PodObservation {
+        if FileIO.exists(layout.doneMarker(podName)) {
+            guard let data = try? Data(contentsOf: files.request),
+                let request = try? PodJSON.decoder().decode(PodRequest.self, from: data)
+            else { return .lost("request.json of a finished pod is unreadable") }
+            let result = PodRunner(layout: layout, files: files).collectDirect(request)
+            try? FileIO.writeAtomically(PodJSON.encoder().encode(result), to: files.result)
+            reapDirectChild(files)
+            return .finished(result)
+        }
+        guard let pid = directPID(files) else { return .lost("the sandbox of a directly launched pod has no pid") }
+        if Glibc.kill(pid, 0) == 0 || errno == EPERM { return .running }
+        return .lost("the sandbox exited without a result")
+    }
+
+    /// Stops a directly launched step at once (its whole session), then finishes the pod as terminated.
+    func killDirect(podName: String, files: PodFiles) {
+        if let pid = directPID(files) {
+            StepProcesses.killGroup(pid)
+            reapDirectChild(files)
+        }
+        if !FileIO.exists(files.statusExit) {
+            try? FileIO.makeDirectory(files.status)
+            try? FileIO.writeAtomically(Data("\(PodRunner.terminatedMessage)\n".utf8), to: files.statusError)
+        }
+        try? FileIO.writeAtomically(Data(), to: layout.doneMarker(podName))
+    }
+
+    func directPID(_ files: PodFiles) -> pid_t? {
+        guard let text = try? String(contentsOf: files.sandboxPGID, encoding: .utf8) else { return nil }
+        return pid_t(text.trimmingCharacters(in: .whitespacesAndNewlines))
+    }
+
+    /// Reaps the sandbox process when this process started it (after a restart, init reaps it instead).
+    func reapDirectChild(_ files: PodFiles) {
+        guard let pid = directPID(files), directChildren.withLock({ $0.remove(pid) != nil }) else { return }
+        var status: Int32 = 0
+        _ = waitpid(pid, &status, 0)
+    }
+}
