@@ -30,11 +30,15 @@ struct PodFiles: Sendable {
     var sandboxScript: URL { file("sandbox.sh") }
 
     /// Upper and work directories of the overlay (possibly on a tmpfs mounted here).
-    var layer: URL { dir("layer") }
+    var layer: URL { scratch.appendingPathComponent("layer", isDirectory: true) }
     /// Where the overlay is mounted inside the private mount namespace; the step's `/`.
-    var merged: URL { dir("merged") }
+    var merged: URL { scratch.appendingPathComponent("merged", isDirectory: true) }
     /// The step's `/tmp`.
-    var tmp: URL { dir("tmp") }
+    var tmp: URL { scratch.appendingPathComponent("tmp", isDirectory: true) }
+    /// A link to the pod's scratch directory on a tmpfs (`/dev/shm`) when there is one: the copy-on-write layer,
+    /// the mount point of the step's root and its `/tmp` live there, so creating and deleting them per step does
+    /// not churn the disk's inodes (ext4's inode allocator slows down badly under that churn).
+    var scratch: URL { dir("scratch") }
     /// Template-level `emptyDir` volumes.
     var volumes: URL { dir("volumes") }
     /// Script templates' source (`script/script`, bound at `/argo/staging/script`).

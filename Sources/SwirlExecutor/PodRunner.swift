@@ -151,8 +151,11 @@ struct PodRunner {
     private func prepareDirectories(_ request: PodRequest, bindings: [VolumeBinding], script: SandboxScript) throws {
         FileIO.remove(files.status)
         FileIO.remove(files.artifactsOut)
-        FileIO.remove(files.artifactCopyErrors)
-        try FileIO.makeDirectory(files.artifactCopyErrors)
+        if !request.outputArtifacts.isEmpty {
+            FileIO.remove(files.artifactCopyErrors)
+            try FileIO.makeDirectory(files.artifactCopyErrors)
+        }
+        try ScratchSpace.link(files)
         for capture in request.outputArtifacts where (try? ArtifactPaths.checkName(capture.name)) != nil {
             try FileIO.makeDirectory(files.artifactOut(capture.name))
         }
@@ -205,9 +208,7 @@ struct PodRunner {
         var result = collect(request, status: nil, stop: nil, startedAt: started)
         if FileIO.exists(files.terminateRequest) && result.exitCode == nil { result.error = Self.terminatedMessage }
         result.finishedAt = FileIO.modificationDate(files.statusExit) ?? FileIO.modificationDate(files.statusError) ?? Date()
-        FileIO.remove(files.layer)
-        FileIO.remove(files.merged)
-        FileIO.remove(files.tmp)
+        ScratchSpace.remove(files)
         return result
     }
 

@@ -143,7 +143,6 @@ struct SandboxScript {
         let command = ([tools.bwrap] + bwrapArguments).map(q).joined(separator: " \\\n  ")
         lines.append(command + " \\\n  >" + q(files.stdoutLog.path) + " 2>" + q(files.stderrLog.path) + " </dev/null")
         lines.append("echo $? > \"$STATUS/exit\"")
-        lines.append("mkdir -p \"$STATUS/outputs\"")
         lines.append(
             "copy() { if [ -f \"$1\" ]; then cat \"$1\" > \"$STATUS/outputs/$3\" 2>/dev/null || echo \"could not read $2\" > \"$STATUS/outputs/$3.missing\"; "
                 + "elif [ -e \"$1\" ]; then echo \"$2 is not a regular file\" > \"$STATUS/outputs/$3.missing\"; "

@@ -88,6 +88,7 @@ public enum Supervisor {
     /// Removes what only the running step needed: the copy-on-write layer, the mount point, `/tmp`, output copies,
     /// staged artifacts (the repository keeps the saved ones).
     static func cleanUp(_ files: PodFiles) {
-        for dir in [files.layer, files.merged, files.tmp, files.outputs, files.artifacts] { FileIO.remove(dir) }
+        ScratchSpace.remove(files)
+        for dir in [files.outputs, files.artifacts] { FileIO.remove(dir) }
     }
 }
