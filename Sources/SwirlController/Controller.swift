@@ -318,6 +318,15 @@ public actor Controller {
                 executor(for: uid).kill(podName: podName)
             case .wakeAt(let date):
                 schedule(uid: uid, at: date)
+            case .memoLookup(let nodeID, let cache, let key, let maxAge):
+                let outputs = try? store.memoized(cache: cache, key: key, maxAge: maxAge, now: Date())
+                feed(uid, .memoResult(nodeID: nodeID, outputs: outputs ?? nil))
+            case .memoSave(let cache, let key, let outputs):
+                do {
+                    try store.memoize(cache: cache, key: key, outputs: outputs, now: Date())
+                } catch {
+                    logger.error("cannot save memoized outputs \(cache)/\(key): \(error)")
+                }
             case .completed:
                 home.announceFinished(engines[uid]?.engine.name ?? uid)
                 timers[uid]?.cancel()
@@ -349,6 +358,7 @@ public actor Controller {
         case .suspend: return "suspend"
         case .resume: return "resume"
         case .setNode: return "node set"
+        case .memoResult(let id, let outputs): return "memo \(outputs == nil ? "miss" : "hit") \(id)"
         }
     }
 }

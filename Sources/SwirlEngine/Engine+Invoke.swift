@@ -139,6 +139,15 @@ extension WorkflowEngine {
             complete(node.id, phase: .failed, message: shutdownMessage)
             return node.id
         }
+        if template.memoize != nil, awaitMemo(template, nodeID: node.id) { return node.id }
+        runBody(template: template, nodeID: node.id)
+        return node.id
+    }
+
+    /// Starts the work of a created node: queues its pod, or starts its steps, DAG or suspension.
+    mutating func runBody(template: Template, nodeID: String) {
+        guard var node = detached(nodeID) else { return }
+        let templateName = node.templateName
         switch template.kind {
         case .container, .script, .containerSet, .http:
             node.podName = NodeNaming.podName(workflowName: name, nodeName: node.name, templateName: templateName ?? "")
@@ -169,7 +178,6 @@ extension WorkflowEngine {
                 node.id, phase: .error,
                 message: "\(template.kind.rawValue) templates are not supported by Swirl yet")
         }
-        return node.id
     }
 
     var shutdownMessage: String {

@@ -22,8 +22,8 @@ extension WorkflowEngine {
                 if node.phase == .running {
                     activePods += 1
                     if let boundary = node.boundaryID { activeByBoundary[boundary, default: 0] += 1 }
-                } else {
-                    queued.append(node)
+                } else if node.podName != nil {
+                    queued.append(node)  // (a pending pod without a pod name still waits for the memo cache)
                 }
             case .dag:
                 dags[node.id] = buildDAGRuntime(node)
@@ -51,6 +51,15 @@ extension WorkflowEngine {
         self.now = now
         pendingActions = []
         reconcileAll()
+        // Memoized nodes still waiting for the cache: ask again.
+        for node in status.nodes.values where node.memoizationStatus?.hit == false && node.phase == .pending
+            && node.podName == nil
+        {
+            guard let memo = node.memoizationStatus, let template = template(for: node) else { continue }
+            pendingMemo.insert(node.id)
+            let maxAge = memoization(template, node: node)?.maxAge
+            pendingActions.append(.memoLookup(nodeID: node.id, cache: memo.cacheName, key: memo.key, maxAgeSeconds: maxAge))
+        }
         fireDueTimers()
         dispatchQueuedPods()
         status.progress = "\(podsDone)/\(podsTotal)"

@@ -17,6 +17,8 @@ public enum EngineEvent: Sendable, Hashable {
     case suspend
     /// `swirl resume`: lift the suspension and complete active Suspend nodes (those matching the selector, if any).
     case resume(selector: NodeSelector?)
+    /// The answer to `EngineAction.memoLookup`: the cached outputs, or nil on a miss.
+    case memoResult(nodeID: String, outputs: Outputs?)
     /// `swirl node set`: set a node's phase, message and output parameters (completes Suspend nodes).
     case setNode(selector: NodeSelector, phase: NodePhase?, message: String?, outputParameters: [String: String])
 }
@@ -81,6 +83,10 @@ public enum EngineAction: Sendable, Hashable {
     case wakeAt(Date)
     /// The workflow reached a final phase.
     case completed(WorkflowPhase)
+    /// Look a memoized template up in a cache; answer with `EngineEvent.memoResult`.
+    case memoLookup(nodeID: String, cache: String, key: String, maxAgeSeconds: Double?)
+    /// Remember a memoized template's outputs.
+    case memoSave(cache: String, key: String, outputs: Outputs)
 }
 
 /// Templates stored beside the workflow, for `templateRef` (WorkflowTemplate / ClusterWorkflowTemplate name → spec).

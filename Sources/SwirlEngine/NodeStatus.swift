@@ -62,6 +62,8 @@ public struct NodeStatus: Codable, Sendable, Hashable {
     public var hostNodeName: String?
     /// The pod that ran this node (Pod nodes only; Argo derives it, Swirl stores it for `get` and `logs`).
     public var podName: String?
+    /// Argo's `memoizationStatus`: whether the outputs came from the cache.
+    public var memoizationStatus: MemoizationStatus?
 
     public init(id: String, name: String, displayName: String, type: NodeType, phase: NodePhase = .pending) {
         self.id = id
@@ -86,4 +88,17 @@ public enum WorkflowPhase: String, Codable, Sendable, Hashable {
 
     /// True once the workflow is finished.
     public var isCompleted: Bool { self == .succeeded || self == .failed || self == .error }
+}
+
+/// Argo's `memoizationStatus` of a node.
+public struct MemoizationStatus: Codable, Sendable, Hashable {
+    public var hit: Bool
+    public var key: String
+    public var cacheName: String
+
+    public init(hit: Bool, key: String, cacheName: String) {
+        self.hit = hit
+        self.key = key
+        self.cacheName = cacheName
+    }
 }

@@ -55,6 +55,8 @@ public struct WorkflowEngine: Sendable {
     var starting: Set<String> = []
     /// Children known to be settled, per StepGroup/TaskGroup still running.
     var settledChildren: [String: Set<String>] = [:]
+    /// Memoized nodes waiting for the cache's answer.
+    var pendingMemo: Set<String> = []
 
     enum ShutdownMode: Sendable { case stop, terminate }
     /// The workflow's activeDeadlineSeconds passed (changes the final message).
@@ -123,6 +125,8 @@ public struct WorkflowEngine: Sendable {
             resume(selector: selector)
         case .setNode(let selector, let phase, let message, let outputs):
             setNode(selector: selector, phase: phase, message: message, outputParameters: outputs)
+        case .memoResult(let nodeID, let outputs):
+            memoAnswered(nodeID: nodeID, outputs: outputs)
         }
         fireWorkflowHooks()
         dispatchQueuedPods()
@@ -203,6 +207,9 @@ public struct WorkflowEngine: Sendable {
             podsDone += 1
         }
         timers[id] = nil
+        if phase == .succeeded, let memo = node.memoizationStatus, !memo.hit, let outputs = status.nodes[id]?.outputs {
+            pendingActions.append(.memoSave(cache: memo.cacheName, key: memo.key, outputs: outputs))
+        }
         childCompleted(id)
     }
 

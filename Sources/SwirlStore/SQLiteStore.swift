@@ -59,6 +59,13 @@ public final class SQLiteStore: WorkflowStore, @unchecked Sendable {
         migrator.registerMigration("v2-command-payload") { db in
             try db.execute(sql: "ALTER TABLE command ADD COLUMN payload TEXT")
         }
+        migrator.registerMigration("v3-memo") { db in
+            try db.execute(sql: """
+                CREATE TABLE memo (
+                    cache TEXT NOT NULL, key TEXT NOT NULL, outputs TEXT NOT NULL, created_at REAL NOT NULL,
+                    PRIMARY KEY (cache, key)) WITHOUT ROWID
+                """)
+        }
         return migrator
     }
 
@@ -226,6 +233,25 @@ public final class SQLiteStore: WorkflowStore, @unchecked Sendable {
                 db, sql: "SELECT id, kind, payload FROM command WHERE workflow_uid = ? ORDER BY id", arguments: [uid])
             try db.execute(sql: "DELETE FROM command WHERE workflow_uid = ?", arguments: [uid])
             return rows.map { WorkflowCommand(id: $0["id"], uid: uid, kind: $0["kind"], payload: $0["payload"]) }
+        }
+    }
+
+    public func memoized(cache: String, key: String, maxAge: Double?, now: Date) throws -> Outputs? {
+        let row = try db.read { db in
+            try Row.fetchOne(
+                db, sql: "SELECT outputs, created_at FROM memo WHERE cache = ? AND key = ?", arguments: [cache, key])
+        }
+        guard let row else { return nil }
+        if let maxAge, now.timeIntervalSince1970 - (row["created_at"] as Double) > maxAge { return nil }
+        return try decode(Outputs.self, row["outputs"])
+    }
+
+    public func memoize(cache: String, key: String, outputs: Outputs, now: Date) throws {
+        let text = try json(outputs)
+        try db.write { db in
+            try db.execute(
+                sql: "INSERT OR REPLACE INTO memo (cache, key, outputs, created_at) VALUES (?, ?, ?, ?)",
+                arguments: [cache, key, text, now.timeIntervalSince1970])
         }
     }
 

@@ -96,6 +96,9 @@ public protocol WorkflowStore: Sendable {
     /// Commands.
     func enqueueCommand(uid: String, kind: String, payload: String?) throws
     func takeCommands(uid: String) throws -> [WorkflowCommand]
+    /// Memoization caches: the outputs saved under `key` no older than `maxAge` seconds.
+    func memoized(cache: String, key: String, maxAge: Double?, now: Date) throws -> Outputs?
+    func memoize(cache: String, key: String, outputs: Outputs, now: Date) throws
     /// Templates.
     func putTemplate(kind: String, workflow: Workflow, now: Date) throws
     func template(kind: String, name: String) throws -> StoredTemplate?
