@@ -50,6 +50,8 @@ public actor Controller {
     /// Workflows whose engine changed since the last commit, and the actions owed once it is committed.
     var dirty: [String: [String]] = [:]
     var owed: [(uid: String, action: EngineAction)] = []
+    /// Holders (a workflow's uid, or `uid/nodeID`) waiting for locks, with what they asked for.
+    var lockWaiters: [String: (uid: String, locks: [LockRequest])] = [:]
 
     /// The annotation that picks a workflow's executor.
     public static let executorAnnotation = "swirl.dev/executor"
@@ -105,6 +107,7 @@ public actor Controller {
                 case .poke:
                     adoptWorkflows()
                     takeCommands()
+                    for holder in lockWaiters.keys.sorted() { tryGrant(holder) }
                 case .renewLeases: renewLeases()
                 }
             }
@@ -229,6 +232,21 @@ public actor Controller {
         for event in events { feed(uid, event) }
     }
 
+    /// Gives a waiting holder its locks if they are free now.
+    func tryGrant(_ holder: String) {
+        guard let (uid, locks) = lockWaiters[holder] else { return }
+        var limits: [String: Int] = [:]
+        for lock in locks { limits[lock.name] = lock.isSemaphore ? home.semaphoreLimit(lock.name) : 1 }
+        do {
+            if try store.acquireLocks(holder: holder, workflowUID: uid, limits: limits) {
+                lockWaiters[holder] = nil
+                feed(uid, .locksGranted(holder: holder))
+            }
+        } catch {
+            logger.error("cannot acquire locks for \(holder): \(error)")
+        }
+    }
+
     /// Carries out commands (stop, terminate, suspend, resume, node set) queued for the workflows this controller owns.
     func takeCommands() {
         for uid in engines.keys {
@@ -318,6 +336,14 @@ public actor Controller {
                 executor(for: uid).kill(podName: podName)
             case .wakeAt(let date):
                 schedule(uid: uid, at: date)
+            case .acquireLocks(let holder, let locks):
+                lockWaiters[holder] = (uid, locks)
+                tryGrant(holder)
+            case .releaseLocks(let holder, _):
+                lockWaiters[holder] = nil
+                do { try store.releaseLocks(holder: holder) } catch { logger.error("cannot release locks of \(holder): \(error)") }
+                for waiting in lockWaiters.keys.sorted() { tryGrant(waiting) }
+                home.poke("release")
             case .memoLookup(let nodeID, let cache, let key, let maxAge):
                 let outputs = try? store.memoized(cache: cache, key: key, maxAge: maxAge, now: Date())
                 feed(uid, .memoResult(nodeID: nodeID, outputs: outputs ?? nil))
@@ -359,6 +385,7 @@ public actor Controller {
         case .resume: return "resume"
         case .setNode: return "node set"
         case .memoResult(let id, let outputs): return "memo \(outputs == nil ? "miss" : "hit") \(id)"
+        case .locksGranted(let holder): return "locks granted to \(holder)"
         }
     }
 }

@@ -31,6 +31,20 @@ public struct SwirlHome: Sendable {
         }
     }
 
+    /// Semaphore capacities (there are no ConfigMaps): `$SWIRL_HOME/semaphores.json`, e.g.
+    /// `{"my-config/workflow": 2}` for `configMapKeyRef {name: my-config, key: workflow}`; 1 when not listed.
+    public var semaphoresFile: URL { url.appendingPathComponent("semaphores.json") }
+
+    /// The capacity of a semaphore lock named `semaphore:NAMESPACE/CONFIGMAP/KEY` (or `…/KEY` for database ones).
+    public func semaphoreLimit(_ lockName: String) -> Int {
+        guard let data = FileManager.default.contents(atPath: semaphoresFile.path),
+            let limits = try? JSONDecoder().decode([String: Int].self, from: data)
+        else { return 1 }
+        let parts = lockName.split(separator: "/").map(String.init)
+        let short = parts.dropFirst().joined(separator: "/")
+        return limits[short] ?? limits[lockName] ?? limits[parts.last ?? ""] ?? 1
+    }
+
     /// Leaves the finished marker of a workflow.
     public func announceFinished(_ name: String) {
         FileManager.default.createFile(atPath: finishedDirectory.appendingPathComponent(name).path, contents: nil)

@@ -139,6 +139,7 @@ extension WorkflowEngine {
             complete(node.id, phase: .failed, message: shutdownMessage)
             return node.id
         }
+        if template.synchronization != nil, awaitLocks(template, nodeID: node.id) { return node.id }
         if template.memoize != nil, awaitMemo(template, nodeID: node.id) { return node.id }
         runBody(template: template, nodeID: node.id)
         return node.id

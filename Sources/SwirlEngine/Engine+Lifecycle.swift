@@ -5,6 +5,14 @@ extension WorkflowEngine {
     /// The first event: mark Running and invoke the entrypoint as the root node.
     mutating func startWorkflow() {
         guard status.nodes.isEmpty else { return }
+        let locks = lockRequests(workflow.spec.synchronization)
+        if !locks.isEmpty && !workflowLocksHeld {
+            status.phase = .pending
+            status.message = "Waiting for lock(s): \(locks.map(\.name).joined(separator: ", "))"
+            pendingActions.append(.acquireLocks(holder: uid, locks: locks))
+            return
+        }
+        status.message = nil
         status.phase = .running
         status.startedAt = now
         guard let entrypoint = workflow.spec.entrypoint, !entrypoint.isEmpty else {
@@ -84,6 +92,8 @@ extension WorkflowEngine {
     }
 
     mutating func finishWorkflow(phase: WorkflowPhase, message: String?) {
+        let locks = lockRequests(workflow.spec.synchronization)
+        if !locks.isEmpty { pendingActions.append(.releaseLocks(holder: uid, locks: locks)) }
         status.phase = phase
         status.message = message
         status.finishedAt = now

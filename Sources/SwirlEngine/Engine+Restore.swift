@@ -50,6 +50,12 @@ extension WorkflowEngine {
     public mutating func resume(now: Date) -> [EngineAction] {
         self.now = now
         pendingActions = []
+        // Nodes waiting for locks: ask again (acquiring what one already holds is a no-op).
+        for node in status.nodes.values where node.synchronizationStatus?.waiting != nil && !node.phase.isCompleted {
+            guard let template = template(for: node) else { continue }
+            pendingActions.append(.acquireLocks(holder: lockHolder(node.id), locks: lockRequests(template.synchronization)))
+        }
+        if status.phase == .running { workflowLocksHeld = true }
         reconcileAll()
         // Memoized nodes still waiting for the cache: ask again.
         for node in status.nodes.values where node.memoizationStatus?.hit == false && node.phase == .pending

@@ -17,6 +17,8 @@ public enum EngineEvent: Sendable, Hashable {
     case suspend
     /// `swirl resume`: lift the suspension and complete active Suspend nodes (those matching the selector, if any).
     case resume(selector: NodeSelector?)
+    /// Every lock a holder asked for is now its own.
+    case locksGranted(holder: String)
     /// The answer to `EngineAction.memoLookup`: the cached outputs, or nil on a miss.
     case memoResult(nodeID: String, outputs: Outputs?)
     /// `swirl node set`: set a node's phase, message and output parameters (completes Suspend nodes).
@@ -87,6 +89,10 @@ public enum EngineAction: Sendable, Hashable {
     case memoLookup(nodeID: String, cache: String, key: String, maxAgeSeconds: Double?)
     /// Remember a memoized template's outputs.
     case memoSave(cache: String, key: String, outputs: Outputs)
+    /// Acquire every lock for `holder` (the workflow's uid, or `uid/nodeID`); answer with `locksGranted`.
+    case acquireLocks(holder: String, locks: [LockRequest])
+    /// Release the locks of `holder`.
+    case releaseLocks(holder: String, locks: [LockRequest])
 }
 
 /// Templates stored beside the workflow, for `templateRef` (WorkflowTemplate / ClusterWorkflowTemplate name → spec).

@@ -64,6 +64,8 @@ public struct NodeStatus: Codable, Sendable, Hashable {
     public var podName: String?
     /// Argo's `memoizationStatus`: whether the outputs came from the cache.
     public var memoizationStatus: MemoizationStatus?
+    /// Argo's `synchronizationStatus`: the lock the node waits for or holds.
+    public var synchronizationStatus: SynchronizationStatus?
 
     public init(id: String, name: String, displayName: String, type: NodeType, phase: NodePhase = .pending) {
         self.id = id

@@ -55,6 +55,8 @@ public struct WorkflowEngine: Sendable {
     var starting: Set<String> = []
     /// Children known to be settled, per StepGroup/TaskGroup still running.
     var settledChildren: [String: Set<String>] = [:]
+    /// The workflow-level locks were granted (the workflow started).
+    var workflowLocksHeld = false
     /// Memoized nodes waiting for the cache's answer.
     var pendingMemo: Set<String> = []
 
@@ -127,6 +129,8 @@ public struct WorkflowEngine: Sendable {
             setNode(selector: selector, phase: phase, message: message, outputParameters: outputs)
         case .memoResult(let nodeID, let outputs):
             memoAnswered(nodeID: nodeID, outputs: outputs)
+        case .locksGranted(let holder):
+            locksGranted(holder: holder)
         }
         fireWorkflowHooks()
         dispatchQueuedPods()
@@ -207,6 +211,7 @@ public struct WorkflowEngine: Sendable {
             podsDone += 1
         }
         timers[id] = nil
+        releaseLocks(of: node)
         if phase == .succeeded, let memo = node.memoizationStatus, !memo.hit, let outputs = status.nodes[id]?.outputs {
             pendingActions.append(.memoSave(cache: memo.cacheName, key: memo.key, outputs: outputs))
         }

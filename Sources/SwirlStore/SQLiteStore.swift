@@ -66,6 +66,15 @@ public final class SQLiteStore: WorkflowStore, @unchecked Sendable {
                     PRIMARY KEY (cache, key)) WITHOUT ROWID
                 """)
         }
+        migrator.registerMigration("v4-sync") { db in
+            try db.execute(sql: """
+                CREATE TABLE sync_holder (
+                    lock TEXT NOT NULL, holder TEXT NOT NULL, workflow_uid TEXT NOT NULL, PRIMARY KEY (lock, holder));
+                CREATE TABLE sync_waiter (
+                    seq INTEGER PRIMARY KEY AUTOINCREMENT, lock TEXT NOT NULL, holder TEXT NOT NULL,
+                    workflow_uid TEXT NOT NULL, UNIQUE (lock, holder));
+                """)
+        }
         return migrator
     }
 
@@ -216,6 +225,8 @@ public final class SQLiteStore: WorkflowStore, @unchecked Sendable {
             try db.execute(sql: "DELETE FROM node WHERE workflow_uid = ?", arguments: [uid])
             try db.execute(sql: "DELETE FROM event WHERE workflow_uid = ?", arguments: [uid])
             try db.execute(sql: "DELETE FROM command WHERE workflow_uid = ?", arguments: [uid])
+            try db.execute(sql: "DELETE FROM sync_holder WHERE workflow_uid = ?", arguments: [uid])
+            try db.execute(sql: "DELETE FROM sync_waiter WHERE workflow_uid = ?", arguments: [uid])
             try db.execute(sql: "DELETE FROM workflow WHERE uid = ?", arguments: [uid])
         }
     }
@@ -233,6 +244,51 @@ public final class SQLiteStore: WorkflowStore, @unchecked Sendable {
                 db, sql: "SELECT id, kind, payload FROM command WHERE workflow_uid = ? ORDER BY id", arguments: [uid])
             try db.execute(sql: "DELETE FROM command WHERE workflow_uid = ?", arguments: [uid])
             return rows.map { WorkflowCommand(id: $0["id"], uid: uid, kind: $0["kind"], payload: $0["payload"]) }
+        }
+    }
+
+    public func acquireLocks(holder: String, workflowUID: String, limits: [String: Int]) throws -> Bool {
+        try db.write { db in
+            var free = true
+            for (lock, limit) in limits.sorted(by: { $0.key < $1.key }) {
+                let held = try Bool.fetchOne(
+                    db, sql: "SELECT EXISTS (SELECT 1 FROM sync_holder WHERE lock = ? AND holder = ?)",
+                    arguments: [lock, holder]) ?? false
+                if held { continue }
+                let count = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM sync_holder WHERE lock = ?", arguments: [lock]) ?? 0
+                let first = try String.fetchOne(
+                    db, sql: "SELECT holder FROM sync_waiter WHERE lock = ? ORDER BY seq LIMIT 1", arguments: [lock])
+                if count >= limit || (first != nil && first != holder) { free = false }
+            }
+            if free {
+                for lock in limits.keys {
+                    try db.execute(
+                        sql: "INSERT OR IGNORE INTO sync_holder (lock, holder, workflow_uid) VALUES (?, ?, ?)",
+                        arguments: [lock, holder, workflowUID])
+                }
+                try db.execute(sql: "DELETE FROM sync_waiter WHERE holder = ?", arguments: [holder])
+            } else {
+                for lock in limits.keys {
+                    try db.execute(
+                        sql: "INSERT OR IGNORE INTO sync_waiter (lock, holder, workflow_uid) VALUES (?, ?, ?)",
+                        arguments: [lock, holder, workflowUID])
+                }
+            }
+            return free
+        }
+    }
+
+    public func releaseLocks(holder: String) throws {
+        try db.write { db in
+            try db.execute(sql: "DELETE FROM sync_holder WHERE holder = ?", arguments: [holder])
+            try db.execute(sql: "DELETE FROM sync_waiter WHERE holder = ?", arguments: [holder])
+        }
+    }
+
+    public func releaseLocks(workflowUID: String) throws {
+        try db.write { db in
+            try db.execute(sql: "DELETE FROM sync_holder WHERE workflow_uid = ?", arguments: [workflowUID])
+            try db.execute(sql: "DELETE FROM sync_waiter WHERE workflow_uid = ?", arguments: [workflowUID])
         }
     }
 

@@ -96,6 +96,13 @@ public protocol WorkflowStore: Sendable {
     /// Commands.
     func enqueueCommand(uid: String, kind: String, payload: String?) throws
     func takeCommands(uid: String) throws -> [WorkflowCommand]
+    /// Synchronization: takes every lock for `holder` if each has room and no earlier waiter (FIFO), else queues
+    /// the holder; true when it now holds them all. `limits` gives each lock's capacity.
+    func acquireLocks(holder: String, workflowUID: String, limits: [String: Int]) throws -> Bool
+    /// Releases every lock `holder` holds or waits for.
+    func releaseLocks(holder: String) throws
+    /// Releases every lock of a workflow and of its nodes.
+    func releaseLocks(workflowUID: String) throws
     /// Memoization caches: the outputs saved under `key` no older than `maxAge` seconds.
     func memoized(cache: String, key: String, maxAge: Double?, now: Date) throws -> Outputs?
     func memoize(cache: String, key: String, outputs: Outputs, now: Date) throws
