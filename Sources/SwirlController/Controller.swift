@@ -264,7 +264,31 @@ public actor Controller {
         }
     }
 
+    /// A safety net under the event-driven path: looks at every pod this controller believes running, so a
+    /// completion whose notification was missed (or a pod that never really started) is noticed within seconds.
+    func recheckPods() {
+        for (podName, (uid, nodeID)) in pods {
+            guard let box = engines[uid], let node = box.engine.status.nodes[nodeID], !node.phase.isCompleted else {
+                pods[podName] = nil
+                continue
+            }
+            switch executor(for: uid).observe(podName: podName) {
+            case .finished(let result):
+                pods[podName] = nil
+                feed(uid, .podFinished(nodeID: nodeID, result: result))
+            case .lost(let reason):
+                pods[podName] = nil
+                feed(uid, .podFinished(nodeID: nodeID, result: PodResult(exitCode: nil, error: reason)))
+            case .notStarted:
+                if let request = try? box.engine.podRequest(for: node) { try? executor(for: uid).start(request) }
+            case .running:
+                break
+            }
+        }
+    }
+
     func renewLeases() {
+        recheckPods()
         let now = Date()
         for uid in engines.keys {
             let kept = (try? store.acquireLease(

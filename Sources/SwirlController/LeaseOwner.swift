@@ -22,8 +22,14 @@ public struct LeaseOwner: Sendable, Hashable {
         self.pid = pid
     }
 
-    /// True when the owner is a process on this host that no longer exists.
+    /// True when the owner is a process on this host that no longer exists, or is a zombie (killed, not yet
+    /// reaped: where nothing reaps orphans, a killed controller stays one).
     public var isDeadLocalProcess: Bool {
-        host == ProcessInfo.processInfo.hostName && kill(pid, 0) != 0 && errno == ESRCH
+        guard host == ProcessInfo.processInfo.hostName else { return false }
+        if kill(pid, 0) != 0 && errno == ESRCH { return true }
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+            let close = stat.lastIndex(of: ")")
+        else { return false }
+        return stat[stat.index(after: close)...].trimmingCharacters(in: .whitespaces).hasPrefix("Z")
     }
 }

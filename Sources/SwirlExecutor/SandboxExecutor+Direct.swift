@@ -23,7 +23,6 @@ extension SandboxExecutor {
             try FileIO.writeAtomically(PodJSON.encoder().encode(result), to: files.result)
             try FileIO.writeAtomically(Data(), to: layout.doneMarker(request.podName))
         case .ready(let command, _):
-            try FileIO.writeAtomically(Data(), to: files.directLaunch)
             let pid = try ProcessLauncher.spawn(
                 command, environment: ["PATH": runner.hostPath ?? SandboxEnvironment.basePath],
                 stdout: .append(files.supervisorLog), stderr: .append(files.supervisorLog), grouping: .newSession)

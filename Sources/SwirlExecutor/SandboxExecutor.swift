@@ -32,9 +32,18 @@ public final class SandboxExecutor: Executor {
     }
 
     public func start(_ request: PodRequest) throws {
+        let direct = directLaunch && Self.canLaunchDirectly(request)
+        if direct {
+            // Marked before the request exists, so a crash in between never leaves a direct pod that `observe`
+            // would take for a supervised one still starting.
+            try ExecutorError.validate(request.podName, kind: "pod")
+            let files = PodFiles(layout.podDirectory(request.podName))
+            try FileIO.makeDirectory(files.directory)
+            if !FileIO.exists(files.directLaunch) { try FileIO.writeAtomically(Data(), to: files.directLaunch) }
+        }
         guard let files = try writeRequest(request) else { return }
         do {
-            if directLaunch && Self.canLaunchDirectly(request) {
+            if direct {
                 try launchDirectly(request, files: files)
             } else {
                 try launchSupervisor(files)

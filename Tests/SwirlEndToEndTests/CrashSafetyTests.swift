@@ -45,7 +45,7 @@ struct CrashSafetyTests {
             }
             #expect(!supervisors.isEmpty, "expected the running step's supervisor to outlive the killed submit")
 
-            let wait = try swirl.run(["wait", name], timeout: 40)
+            let wait = try swirl.run(["wait", name], timeout: 120)
             #expect(wait.succeeded, "\(wait)")
             #expect(wait.stdout.contains(name) && wait.stdout.contains("Succeeded"), "\(wait)")
 
@@ -84,7 +84,7 @@ struct CrashSafetyTests {
             try #require(controllers.count == 1, "expected one background controller, found \(controllers)")
             for pid in controllers { _ = kill(pid, SIGKILL) }
 
-            let wait = try swirl.run(["wait", name], timeout: 40)
+            let wait = try swirl.run(["wait", name], timeout: 120)
             #expect(wait.succeeded, "\(wait)")
             let wf = try #require(try swirl.workflow(name))
             #expect(wf.phase == "Succeeded", "\(wf.raw)")

@@ -177,9 +177,27 @@ struct EngineHarness {
                 wakeRequests.append((clock, date))
             case .completed(let phase):
                 completions.append(phase)
+            case .memoLookup(let nodeID, let cache, let key, _):
+                followUps.append(.memoResult(nodeID: nodeID, outputs: memoCache["\(cache)/\(key)"]))
+            case .memoSave(let cache, let key, let outputs):
+                memoCache["\(cache)/\(key)"] = outputs
+            case .acquireLocks(let holder, _):
+                followUps.append(.locksGranted(holder: holder))
+            case .releaseLocks:
+                break
             }
         }
+        // Answers the engine asked for (cache lookups, locks) arrive as the next events.
+        while !followUps.isEmpty {
+            let event = followUps.removeFirst()
+            send(event)
+        }
     }
+
+    /// Events owed to the engine for actions it took (memo answers, lock grants).
+    var followUps: [EngineEvent] = []
+    /// The memoization cache the harness plays.
+    var memoCache: [String: Outputs] = [:]
 
     mutating func start() { send(.start) }
 

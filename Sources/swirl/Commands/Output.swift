@@ -9,9 +9,8 @@ enum Output {
         String(decoding: try WorkflowObject.jsonEncoder().encode(value), as: UTF8.self)
     }
 
+    /// YAML in the model's field order (apiVersion, kind, metadata, spec, status), times as RFC 3339.
     static func yaml<T: Encodable>(_ value: T) throws -> String {
-        let data = try WorkflowObject.jsonEncoder(pretty: false).encode(value)
-        let tree = try JSONDecoder().decode(JSONValue.self, from: data)
-        return try YAMLEncoder().encode(tree)
+        try YAMLEncoder().encode(value)
     }
 }
