@@ -47,6 +47,7 @@ extension WorkflowEngine {
         return result
     }
 
+    /// Substitutes `{{…}}` in every string of a JSON value (loop items, artifact locations, volumes).
     func substituteJSON(_ value: JSONValue, scope: Scope) throws -> JSONValue {
         switch value {
         case .string(let text): return .string(try substitute(text, in: scope))

@@ -25,7 +25,7 @@ extension WorkflowEngine {
     func loopItems(_ invocation: any InvocationFields, scope: Scope) throws -> [LoopItem]? {
         if let items = invocation.withItems {
             return try items.enumerated().map { index, item in
-                LoopItem(index: index, value: try substituteItem(item, scope: scope))
+                LoopItem(index: index, value: try substituteJSON(item, scope: scope))
             }
         }
         if let param = invocation.withParam {
@@ -59,16 +59,6 @@ extension WorkflowEngine {
             }
         }
         return nil
-    }
-
-    /// Items may themselves hold `{{…}}`.
-    func substituteItem(_ item: JSONValue, scope: Scope) throws -> JSONValue {
-        switch item {
-        case .string(let text): return .string(try substitute(text, in: scope))
-        case .array(let list): return .array(try list.map { try substituteItem($0, scope: scope) })
-        case .object(let object): return .object(try object.mapValues { try substituteItem($0, scope: scope) })
-        default: return item
-        }
     }
 
     /// Argument values of an invocation, substituted in `scope`.
