@@ -41,4 +41,30 @@ enum ContainerSetScript {
     static func quote(_ word: String) -> String {
         "'" + word.replacingOccurrences(of: "'", with: "'\\''") + "'"
     }
+
+    /// Wraps a pod's main command with its `initContainers` (run first, in order; a failure stops the pod with its
+    /// exit code) and `sidecars` (started in the background, stopped when the main command ends). The main command
+    /// comes as the script's arguments (`"$@"`), so a script template's source path can still be appended.
+    static func wrap(main argv: [String], initContainers: [Container], sidecars: [Container], substitute: (String) throws -> String) throws -> [String] {
+        func command(_ container: Container) throws -> String {
+            var words = try ((container.command ?? []) + (container.args ?? [])).map { quote(try substitute($0)) }
+            if words.isEmpty { throw EngineError("container '\(container.name ?? "")' has no command") }
+            let env = try (container.env ?? []).map { "\($0.name)=\(quote(try substitute($0.value ?? "")))" }
+            if !env.isEmpty { words = ["env"] + env + words }
+            let cd = try container.workingDir.map { "cd \(quote(try substitute($0))) && " } ?? ""
+            return "( \(cd)exec \(words.joined(separator: " ")) )"
+        }
+        var lines: [String] = ["pids="]
+        for container in initContainers {
+            let name = container.name ?? "init"
+            lines.append("\(try command(container)) 1>&2 || { rc=$?; echo \"init container \(name) failed with exit code $rc\" 1>&2; exit $rc; }")
+        }
+        for container in sidecars {
+            lines.append("\(try command(container)) >/dev/null 2>&1 & pids=\"$pids $!\"")
+        }
+        lines.append("\"$@\"; rc=$?")
+        lines.append("for p in $pids; do kill $p 2>/dev/null; done")
+        lines.append("exit $rc")
+        return ["sh", "-c", lines.joined(separator: "\n"), "main"] + argv
+    }
 }

@@ -80,6 +80,11 @@ extension WorkflowEngine {
         }
         var mounts = container.volumeMounts ?? []
         if let http = template.http { argv = try httpArgv(http, substitute: sub) }
+        let inits = template.initContainers ?? []
+        let sidecars = template.sidecars ?? []
+        if (!inits.isEmpty || !sidecars.isEmpty) && !argv.isEmpty {
+            argv = try ContainerSetScript.wrap(main: argv, initContainers: inits, sidecars: sidecars, substitute: sub)
+        }
         if let set = template.containerSet {
             argv = ["sh", "-c", try ContainerSetScript.render(set.containers ?? [], substitute: sub)]
             mounts = set.volumeMounts ?? []

@@ -278,6 +278,30 @@ import Testing
         #expect(terminate.node("wf.onExit") == nil)
     }
 
+    @Test func initContainersRunFirstAndSidecarsAroundTheMainCommand() throws {
+        var h = try EngineHarness(
+            workflowYAML(
+                """
+                  - name: main
+                    initContainers:
+                    - {name: prep, image: alpine, command: [sh, -c, "echo init"]}
+                    sidecars:
+                    - {name: side, image: alpine, command: [sleep, "60"]}
+                    container: {image: alpine, command: [echo, main]}
+                """))
+        #expect(h.run() == .succeeded)
+        let argv = try #require(h.started.first?.argv)
+        // sh -c WRAPPER main <main argv…>: inits before "$@", sidecars in the background, killed after.
+        #expect(Array(argv.prefix(2)) == ["sh", "-c"])
+        #expect(Array(argv.suffix(3)) == ["main", "echo", "main"])
+        let wrapper = argv[2]
+        let initAt = try #require(wrapper.range(of: "exec 'sh' '-c' 'echo init'"))
+        let sideAt = try #require(wrapper.range(of: "exec 'sleep' '60'"))
+        let mainAt = try #require(wrapper.range(of: "\"$@\""))
+        #expect(initAt.lowerBound < sideAt.lowerBound && sideAt.lowerBound < mainAt.lowerBound)
+        #expect(wrapper.contains("kill $p"))
+    }
+
     @Test func templateParallelism() throws {
         let tasks = (0..<6).map { "          - {name: t\($0), template: echo}" }.joined(separator: "\n")
         var h = try EngineHarness(
