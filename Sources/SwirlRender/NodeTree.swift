@@ -48,24 +48,42 @@ struct NodeTree {
                 roots.insert(id)
             }
         }
-        for key in children.keys {
-            children[key]?.sort { Self.before(nodes[$0]!, nodes[$1]!) }
+        // Sort keys are computed once per node, not once per comparison (a 100,000-node DAG sorts one list).
+        for (key, ids) in children {
+            let keyed = ids.compactMap { id in nodes[id].map { (SortKey($0), id) } }
+            children[key] = keyed.sorted { $0.0.precedes($1.0) }.map(\.1)
+        }
+    }
+
+    /// What `before` compares, precomputed.
+    struct SortKey {
+        let second: Double
+        let loopIndex: Int
+        let displayName: String
+        let id: String
+
+        init(_ node: NodeStatus) {
+            second = node.startedAt.map { $0.timeIntervalSince1970.rounded(.down) } ?? -.infinity
+            loopIndex = NodeTree.loopIndex(node.displayName)
+            displayName = node.displayName
+            id = node.id
+        }
+
+        func precedes(_ other: SortKey) -> Bool {
+            if second != other.second { return second < other.second }
+            if loopIndex >= 0, other.loopIndex >= 0 {
+                if loopIndex != other.loopIndex { return loopIndex < other.loopIndex }
+            } else if displayName != other.displayName {
+                return displayName.utf8.lexicographicallyPrecedes(other.displayName.utf8)
+            }
+            return id.utf8.lexicographicallyPrecedes(other.id.utf8)
         }
     }
 
     /// Argo's `insertSorted` order: start time (to the second), then loop index when both names carry
     /// one (`name(3:foo)`), else display name; the node ID breaks remaining ties.
     static func before(_ a: NodeStatus, _ b: NodeStatus) -> Bool {
-        let ta = a.startedAt.map { $0.timeIntervalSince1970.rounded(.down) } ?? -.infinity
-        let tb = b.startedAt.map { $0.timeIntervalSince1970.rounded(.down) } ?? -.infinity
-        if ta != tb { return ta < tb }
-        let ia = loopIndex(a.displayName), ib = loopIndex(b.displayName)
-        if ia >= 0, ib >= 0 {
-            if ia != ib { return ia < ib }
-        } else if a.displayName != b.displayName {
-            return Array(a.displayName.utf8).lexicographicallyPrecedes(Array(b.displayName.utf8))
-        }
-        return Array(a.id.utf8).lexicographicallyPrecedes(Array(b.id.utf8))
+        SortKey(a).precedes(SortKey(b))
     }
 
     /// Argo's `RecoverIndexFromNodeName`: the integer between the first `(` and the first `:`, or -1.
