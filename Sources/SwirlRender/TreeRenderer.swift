@@ -10,6 +10,8 @@ struct TreeRenderer {
     let wide: Bool
     let utf8: Bool
     let statusFilter: Set<String>?
+    /// `--node-field-selector`: nodes it rejects are hidden like `--status` hides them.
+    var nodeFilter: (@Sendable (NodeStatus) -> Bool)?
     private var rows: [[String]] = []
 
     init(wf: WorkflowObject, now: Date, wide: Bool, utf8: Bool, statusFilter: Set<String>?) {
@@ -47,6 +49,7 @@ struct TreeRenderer {
         if node.type == .stepGroup { return (true, true) }
         if node.phase == .omitted { return (true, false) }
         if let statusFilter, !statusFilter.contains(node.phase.rawValue) { return (true, false) }
+        if let nodeFilter, !nodeFilter(node) { return (true, false) }
         return (false, false)
     }
 

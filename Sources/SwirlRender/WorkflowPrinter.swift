@@ -20,13 +20,17 @@ public enum WorkflowPrinter {
     ///     descendants still are, as in Argo).
     ///   - timeZone: zone for the `Created:`/`Started:`/`Finished:` times.
     /// - Returns: the text, every line terminated by `\n` (print it with `terminator: ""`).
+    ///   - nodeFilter: `--node-field-selector`: only nodes it accepts are printed (descendants still are).
     public static func get(_ wf: WorkflowObject, now: Date, wide: Bool = false, utf8: Bool = true,
-                           statusFilter: Set<String>? = nil, timeZone: TimeZone = .current) -> String {
+                           statusFilter: Set<String>? = nil, timeZone: TimeZone = .current,
+                           nodeFilter: (@Sendable (NodeStatus) -> Bool)? = nil) -> String {
         var out = header(wf, now: now, utf8: utf8, timeZone: timeZone)
         let name = wf.metadata.name ?? ""
         if wf.status.nodes[name] != nil {
             out += "\n"
-            out += TreeRenderer(wf: wf, now: now, wide: wide, utf8: utf8, statusFilter: statusFilter).render()
+            var renderer = TreeRenderer(wf: wf, now: now, wide: wide, utf8: utf8, statusFilter: statusFilter)
+            renderer.nodeFilter = nodeFilter
+            out += renderer.render()
         }
         return trimTrailingSpaces(out)
     }

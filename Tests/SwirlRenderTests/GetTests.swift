@@ -37,6 +37,14 @@ import Testing
             """)
     }
 
+    @Test func nodeFilterHidesNodesItRejects() {
+        let text = WorkflowPrinter.get(
+            Fx.stepsExample(), now: now, timeZone: Fx.utc, nodeFilter: { $0.displayName.hasPrefix("hello2") })
+        let table = tree(text)
+        #expect(table.contains("hello2a") && table.contains("hello2b"))
+        #expect(!table.contains("hello1 ") && !table.contains(" steps-z2zdn "))
+    }
+
     @Test func noUTF8UsesWordsAndASCIIGlyphs() {
         let text = WorkflowPrinter.get(Fx.stepsExample(), now: now, utf8: false, timeZone: Fx.utc)
         #expect(tree(text) == """

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SwirlEngine
 import SwirlRender
 
 /// `swirl get NAME`: a workflow's header and node tree, or its JSON/YAML.
@@ -10,9 +11,16 @@ struct GetCommand: AsyncParsableCommand {
     @Option(name: [.short, .customLong("output")], help: "Output format: json, yaml, wide, name.") var output: String?
     @Option(name: .long, help: "Only show nodes with this phase.") var status: String?
     @Flag(name: .long, help: "Use ASCII glyphs.") var noUtf8 = false
+    @Option(name: .long, help: "Only show nodes matching, e.g. phase=Failed or templateName=build.")
+    var nodeFieldSelector: String?
 
     func run() async throws {
         let context = try CLIContext()
+        let selector = try nodeFieldSelector.map { try NodeSelector(parsing: $0) }
+        var nodeFilter: (@Sendable (NodeStatus) -> Bool)?
+        if let selector {
+            nodeFilter = { (node: NodeStatus) -> Bool in selector.matches(node) }
+        }
         for name in names {
             let stored = try context.workflow(named: name)
             switch output {
@@ -23,7 +31,8 @@ struct GetCommand: AsyncParsableCommand {
                 print(
                     WorkflowPrinter.get(
                         stored.object, now: Date(), wide: output == "wide", utf8: !noUtf8,
-                        statusFilter: status.map { Set($0.split(separator: ",").map(String.init)) }),
+                        statusFilter: status.map { Set($0.split(separator: ",").map(String.init)) },
+                        nodeFilter: nodeFilter),
                     terminator: "")
             default: throw CLIError("unknown output format '\(output ?? "")', expected json, yaml, wide or name")
             }
