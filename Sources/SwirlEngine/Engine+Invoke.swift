@@ -150,9 +150,11 @@ extension WorkflowEngine {
         guard var node = detached(nodeID) else { return }
         let templateName = node.templateName
         switch template.kind {
-        case .container, .script, .containerSet, .http:
+        case .container, .script, .containerSet, .http, .data:
             node.podName = NodeNaming.podName(workflowName: name, nodeName: node.name, templateName: templateName ?? "")
-            if let image = (template.container ?? template.script ?? template.containerSet?.containers?.first)?.image {
+            if template.data == nil, template.http == nil,
+                let image = (template.container ?? template.script ?? template.containerSet?.containers?.first)?.image
+            {
                 node.message = "image \(image): running on the host root"
             }
             put(node)

@@ -52,6 +52,7 @@ extension WorkflowEngine {
         guard let template = template(for: node),
             let container = template.container ?? template.script ?? template.containerSet?.containers?.first
                 ?? template.http.map({ _ in Container(image: "curl") })
+                ?? template.data.map({ _ in Container(image: "argoexec") })
         else {
             throw EngineError("template '\(node.templateName ?? "")' of node '\(node.name)' not found")
         }
@@ -80,6 +81,12 @@ extension WorkflowEngine {
         }
         var mounts = container.volumeMounts ?? []
         if let http = template.http { argv = try httpArgv(http, substitute: sub) }
+        var dataInput: ArtifactPlacement?
+        if let data = template.data {
+            let listing = try dataListing(data, scope: scope)
+            argv = listing.argv
+            dataInput = listing.input
+        }
         let inits = template.initContainers ?? []
         let sidecars = template.sidecars ?? []
         if (!inits.isEmpty || !sidecars.isEmpty) && !argv.isEmpty {
@@ -107,6 +114,7 @@ extension WorkflowEngine {
         request.inputArtifacts = try (node.inputs?.artifacts ?? []).map { artifact in
             try placement(for: artifact, path: try sub(artifact.path ?? "/tmp/\(artifact.name)"))
         }
+        if let dataInput { request.inputArtifacts.append(dataInput) }
         request.outputArtifacts = try captures(for: template, podName: request.podName, scope: scope)
         var archiveLogs = workflow.spec.archiveLogs ?? false
         if case .bool(let flag)? = template.archiveLocation?["archiveLogs"] { archiveLogs = flag }
@@ -155,6 +163,14 @@ extension WorkflowEngine {
         if let http = template?.http {
             (phase, message) = httpOutcome(http, result: result, scope: Scope(node: node))
             if phase != .succeeded { outputs.result = result.stdout }
+        }
+        if let data = template?.data, phase == .succeeded {
+            do {
+                outputs.result = try transformData(data, listing: result.stdout ?? "")
+            } catch {
+                phase = .error
+                message = "data transformation failed: \(error)"
+            }
         }
         var parameters: [Parameter] = []
         for declared in template?.outputs?.parameters ?? [] where declared.valueFrom?.path != nil {

@@ -278,6 +278,25 @@ import Testing
         #expect(terminate.node("wf.onExit") == nil)
     }
 
+    @Test func dataTemplateListsKeysThenTransformsThem() throws {
+        var h = try EngineHarness(
+            workflowYAML(
+                """
+                  - name: main
+                    data:
+                      source:
+                        artifactPaths: {name: files, s3: {key: "{{workflow.name}}/files"}}
+                      transformation:
+                      - expression: 'filter(data, {# endsWith ".log"})'
+                      - expression: 'map(data, {# + ".x"})'
+                """)) { _ in .out("wf/files/a.log\nwf/files/b.txt\nwf/files/c.log") }
+        #expect(h.run() == .succeeded)
+        let request = try #require(h.started.first)
+        #expect(request.inputArtifacts.first?.source == .repository(key: "wf/files"))
+        #expect(request.inputArtifacts.first?.path == "/argo/data")
+        #expect(h.engine.status.nodes["wf"]?.outputs?.result == #"["wf/files/a.log.x","wf/files/c.log.x"]"#)
+    }
+
     @Test func initContainersRunFirstAndSidecarsAroundTheMainCommand() throws {
         var h = try EngineHarness(
             workflowYAML(
