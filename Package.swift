@@ -38,7 +38,8 @@ let package = Package(
         .executableTarget(
             name: "swirl",
             dependencies: [
-                "SwirlSpec", "SwirlExpr", "SwirlEngine", "SwirlStore", "SwirlExecutor", "SwirlController", "SwirlRender",
+                "SwirlSpec", "SwirlExpr", "SwirlEngine", "SwirlStore", "SwirlExecutor", "SwirlController",
+                "SwirlRender",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Yams", package: "Yams"),
             ]),

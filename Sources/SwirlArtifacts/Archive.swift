@@ -36,8 +36,9 @@ public enum Archive {
         let staging = FileTree.temporarySibling(of: archive).appendingPathExtension("zip")
         defer { FileTree.remove(staging) }
         let source = path.standardizedFileURL
-        try HostTool.run("zip", ["-qry", staging.path, "--", source.lastPathComponent],
-                         in: source.deletingLastPathComponent())
+        try HostTool.run(
+            "zip", ["-qry", staging.path, "--", source.lastPathComponent],
+            in: source.deletingLastPathComponent())
         try FileTree.replace(archive, with: staging)
     }
 

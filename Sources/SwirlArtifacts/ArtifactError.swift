@@ -24,7 +24,8 @@ public enum ArtifactError: Error, CustomStringConvertible, Sendable, Equatable {
         case .noSuchFile(let path):
             return "\(path): no such file or directory"
         case .toolMissing(let tool, let package):
-            return "\(tool) is needed to move artifacts and is not installed; install it with: apt-get install -y \(package)"
+            return
+                "\(tool) is needed to move artifacts and is not installed; install it with: apt-get install -y \(package)"
         case .commandFailed(let command, let status, let output):
             let detail = output.trimmingCharacters(in: .whitespacesAndNewlines)
             return "\(command) failed (exit status \(status))" + (detail.isEmpty ? "" : ": \(detail)")

@@ -22,7 +22,8 @@ public enum ArtifactFetcher {
         let staging = FileTree.temporarySibling(of: path)
         defer { FileTree.remove(staging) }
         do {
-            try HostTool.run("curl", ["-fsSL", "--connect-timeout", "30", "--retry", "2", "-o", staging.path, "--", url])
+            try HostTool.run(
+                "curl", ["-fsSL", "--connect-timeout", "30", "--retry", "2", "-o", staging.path, "--", url])
         } catch ArtifactError.commandFailed(_, 22, let output) where output.contains("404") {
             throw ArtifactError.notFound("\(url) (HTTP 404)")
         }

@@ -22,7 +22,9 @@ public struct ArtifactKey: Sendable, Hashable, CustomStringConvertible {
         let body = key.hasSuffix("/") ? String(key.dropLast()) : key
         let parts = body.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
         for part in parts {
-            if part.isEmpty { throw ArtifactError.invalidKey(key, reason: "a key must not contain an empty component ('//')") }
+            if part.isEmpty {
+                throw ArtifactError.invalidKey(key, reason: "a key must not contain an empty component ('//')")
+            }
             if part == "." || part == ".." {
                 throw ArtifactError.invalidKey(key, reason: "a key must not contain '.' or '..' components")
             }

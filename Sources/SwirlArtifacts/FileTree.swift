@@ -1,7 +1,7 @@
 import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// File and directory moves shared by the repository, the archives and the fetchers.
@@ -28,7 +28,8 @@ enum FileTree {
         do {
             try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
         } catch {
-            throw ArtifactError.io(path: url.path, reason: "could not create the directory: \(error.localizedDescription)")
+            throw ArtifactError.io(
+                path: url.path, reason: "could not create the directory: \(error.localizedDescription)")
         }
     }
 
@@ -59,7 +60,9 @@ enum FileTree {
         // rename(2) cannot replace a non-empty directory, or a directory with a file: clear the way first.
         remove(destination)
         if rename(source.path, destination.path) != 0 {
-            throw ArtifactError.io(path: destination.path, reason: "could not move \(source.path) here: \(String(cString: strerror(errno)))")
+            throw ArtifactError.io(
+                path: destination.path,
+                reason: "could not move \(source.path) here: \(String(cString: strerror(errno)))")
         }
     }
 }

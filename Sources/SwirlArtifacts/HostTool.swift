@@ -1,7 +1,7 @@
 import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Runs the host's command-line tools (tar, gzip, zip, unzip, curl, git, cp) with `posix_spawn`.
@@ -11,13 +11,16 @@ import Glibc
 /// file that becomes part of the error when it fails. Standard input is `/dev/null`, so nothing ever prompts.
 enum HostTool {
     /// The Debian package that provides each tool, for the install hint.
-    static let packages = ["tar": "tar", "gzip": "gzip", "zip": "zip", "unzip": "unzip", "curl": "curl",
-                           "git": "git", "cp": "coreutils", "sh": "dash"]
+    static let packages = [
+        "tar": "tar", "gzip": "gzip", "zip": "zip", "unzip": "unzip", "curl": "curl",
+        "git": "git", "cp": "coreutils", "sh": "dash",
+    ]
 
     /// Finds `name` on `PATH` or in the usual system directories.
     static func path(of name: String) throws -> String {
         let path = ProcessInfo.processInfo.environment["PATH"] ?? ""
-        let directories = path.split(separator: ":").map(String.init)
+        let directories =
+            path.split(separator: ":").map(String.init)
             + ["/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin"]
         for directory in directories where directory.hasPrefix("/") {
             let candidate = directory + "/" + name
@@ -29,8 +32,10 @@ enum HostTool {
     /// Runs `tool` with `arguments`, optionally in `directory`, and returns its output.
     /// - Throws: `ArtifactError.toolMissing` or `ArtifactError.commandFailed` (with the last lines of output).
     @discardableResult
-    static func run(_ tool: String, _ arguments: [String], in directory: URL? = nil,
-                    environment extra: [String: String] = [:]) throws -> String {
+    static func run(
+        _ tool: String, _ arguments: [String], in directory: URL? = nil,
+        environment extra: [String: String] = [:]
+    ) throws -> String {
         var argv = [try path(of: tool)] + arguments
         if let directory {
             // posix_spawn has no portable chdir action: let the shell change directory, then exec the tool.

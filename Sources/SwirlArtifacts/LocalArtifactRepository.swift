@@ -24,7 +24,8 @@ public struct LocalArtifactRepository: ArtifactRepository {
         let parsed = try ArtifactKey(key)
         guard FileTree.exists(localPath) else { throw ArtifactError.noSuchFile(localPath.path) }
         if parsed.isDirectory && !FileTree.isDirectory(localPath) {
-            throw ArtifactError.invalidKey(key, reason: "a key ending in '/' names a directory, but \(localPath.path) is a file")
+            throw ArtifactError.invalidKey(
+                key, reason: "a key ending in '/' names a directory, but \(localPath.path) is a file")
         }
         try FileTree.copy(localPath, to: try location(of: key))
     }
@@ -41,7 +42,8 @@ public struct LocalArtifactRepository: ArtifactRepository {
 
     public func delete(prefix: String) throws {
         if prefix.isEmpty {
-            let entries = (try? FileManager.default.contentsOfDirectory(at: root, includingPropertiesForKeys: nil)) ?? []
+            let entries =
+                (try? FileManager.default.contentsOfDirectory(at: root, includingPropertiesForKeys: nil)) ?? []
             entries.forEach(FileTree.remove)
             return
         }

@@ -56,7 +56,8 @@ public actor Controller {
     /// The annotation that picks a workflow's executor.
     public static let executorAnnotation = "swirl.dev/executor"
 
-    public init(store: any WorkflowStore, executor: any Executor, home: SwirlHome, layout: SandboxLayout, scope: Scope) {
+    public init(store: any WorkflowStore, executor: any Executor, home: SwirlHome, layout: SandboxLayout, scope: Scope)
+    {
         self.store = store
         self.sandbox = executor
         self.home = home
@@ -216,7 +217,8 @@ public actor Controller {
             switch executor.observe(podName: podName) {
             case .finished(let result): events.append(.podFinished(nodeID: nodeID, result: result))
             case .running: break
-            case .lost(let reason): events.append(.podFinished(nodeID: nodeID, result: PodResult(exitCode: nil, error: reason)))
+            case .lost(let reason):
+                events.append(.podFinished(nodeID: nodeID, result: PodResult(exitCode: nil, error: reason)))
             case .notStarted:
                 do {
                     try executor.start(try engine.podRequest(for: node))
@@ -253,9 +255,10 @@ public actor Controller {
             guard let commands = try? store.takeCommands(uid: uid) else { continue }
             for command in commands {
                 do {
-                    let payload = try command.payload.map {
-                        try JSONDecoder().decode(CommandPayload.self, from: Data($0.utf8))
-                    } ?? CommandPayload()
+                    let payload =
+                        try command.payload.map {
+                            try JSONDecoder().decode(CommandPayload.self, from: Data($0.utf8))
+                        } ?? CommandPayload()
                     feed(uid, try payload.event(kind: command.kind))
                 } catch {
                     logger.error("bad command \(command.kind) for workflow \(uid): \(error)")
@@ -291,8 +294,9 @@ public actor Controller {
         recheckPods()
         let now = Date()
         for uid in engines.keys {
-            let kept = (try? store.acquireLease(
-                uid: uid, owner: owner.text, until: now.addingTimeInterval(leaseDuration), now: now, replacing: nil))
+            let kept =
+                (try? store.acquireLease(
+                    uid: uid, owner: owner.text, until: now.addingTimeInterval(leaseDuration), now: now, replacing: nil))
                 ?? false
             if !kept {
                 logger.warning("lost the lease of workflow \(uid)")
@@ -338,7 +342,8 @@ public actor Controller {
         let manifest = box.engine.takeChangedManifest()
         do {
             try store.save(
-                StateBatch(uid: uid, status: box.engine.status, changedNodes: nodes, events: events, manifest: manifest))
+                StateBatch(uid: uid, status: box.engine.status, changedNodes: nodes, events: events, manifest: manifest)
+            )
         } catch {
             logger.error("cannot save workflow \(uid): \(error)")
         }
@@ -365,7 +370,9 @@ public actor Controller {
                 tryGrant(holder)
             case .releaseLocks(let holder, _):
                 lockWaiters[holder] = nil
-                do { try store.releaseLocks(holder: holder) } catch { logger.error("cannot release locks of \(holder): \(error)") }
+                do { try store.releaseLocks(holder: holder) } catch {
+                    logger.error("cannot release locks of \(holder): \(error)")
+                }
                 for waiting in lockWaiters.keys.sorted() { tryGrant(waiting) }
                 home.poke("release")
             case .memoLookup(let nodeID, let cache, let key, let maxAge):
@@ -402,7 +409,8 @@ public actor Controller {
         case .start: return "start"
         case .podStarted(let id, _): return "pod started \(id)"
         case .podFinished(let id, let result):
-            return "pod finished \(id) exit=\(result.exitCode.map(String.init) ?? "none")\(result.error.map { " error=\($0)" } ?? "")"
+            return
+                "pod finished \(id) exit=\(result.exitCode.map(String.init) ?? "none")\(result.error.map { " error=\($0)" } ?? "")"
         case .wake: return "wake"
         case .shutdown(let terminate): return terminate ? "terminate" : "stop"
         case .suspend: return "suspend"

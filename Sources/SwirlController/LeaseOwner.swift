@@ -17,7 +17,9 @@ public struct LeaseOwner: Sendable, Hashable {
     }
 
     public init?(text: String) {
-        guard let slash = text.lastIndex(of: "/"), let pid = Int32(text[text.index(after: slash)...]) else { return nil }
+        guard let slash = text.lastIndex(of: "/"), let pid = Int32(text[text.index(after: slash)...]) else {
+            return nil
+        }
         host = String(text[..<slash])
         self.pid = pid
     }

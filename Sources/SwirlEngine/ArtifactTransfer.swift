@@ -25,7 +25,10 @@ public struct ArtifactPlacement: Codable, Sendable, Hashable {
     /// Only this sub-path of the source (`subPath`).
     public var subPath: String?
 
-    public init(name: String, path: String, source: ArtifactSource, mode: Int? = nil, optional: Bool = false, subPath: String? = nil) {
+    public init(
+        name: String, path: String, source: ArtifactSource, mode: Int? = nil, optional: Bool = false,
+        subPath: String? = nil
+    ) {
         self.name = name
         self.path = path
         self.source = source

@@ -28,7 +28,9 @@ enum ContainerSetScript {
             lines.append("wait")
             for container in wave {
                 let name = container.name ?? ""
-                lines.append("r=$(cat \"$d/\(name).rc\"); [ \"$r\" = 0 ] || { echo \"container \(name) failed with exit code $r\" 1>&2; exit \"$r\"; }")
+                lines.append(
+                    "r=$(cat \"$d/\(name).rc\"); [ \"$r\" = 0 ] || { echo \"container \(name) failed with exit code $r\" 1>&2; exit \"$r\"; }"
+                )
                 done.insert(name)
             }
             remaining.removeAll { container in wave.contains { $0.name == container.name } }
@@ -45,7 +47,9 @@ enum ContainerSetScript {
     /// Wraps a pod's main command with its `initContainers` (run first, in order; a failure stops the pod with its
     /// exit code) and `sidecars` (started in the background, stopped when the main command ends). The main command
     /// comes as the script's arguments (`"$@"`), so a script template's source path can still be appended.
-    static func wrap(main argv: [String], initContainers: [Container], sidecars: [Container], substitute: (String) throws -> String) throws -> [String] {
+    static func wrap(
+        main argv: [String], initContainers: [Container], sidecars: [Container], substitute: (String) throws -> String
+    ) throws -> [String] {
         func command(_ container: Container) throws -> String {
             var words = try ((container.command ?? []) + (container.args ?? [])).map { quote(try substitute($0)) }
             if words.isEmpty { throw EngineError("container '\(container.name ?? "")' has no command") }
@@ -57,7 +61,9 @@ enum ContainerSetScript {
         var lines: [String] = ["pids="]
         for container in initContainers {
             let name = container.name ?? "init"
-            lines.append("\(try command(container)) 1>&2 || { rc=$?; echo \"init container \(name) failed with exit code $rc\" 1>&2; exit $rc; }")
+            lines.append(
+                "\(try command(container)) 1>&2 || { rc=$?; echo \"init container \(name) failed with exit code $rc\" 1>&2; exit $rc; }"
+            )
         }
         for container in sidecars {
             lines.append("\(try command(container)) >/dev/null 2>&1 & pids=\"$pids $!\"")

@@ -82,7 +82,8 @@ extension WorkflowEngine {
             return status.outputs?.artifacts?.first { $0.name == parts[3] }
         }
         if parts.count == 5, parts[0] == "steps" || parts[0] == "tasks", parts[2] == "outputs", parts[3] == "artifacts",
-            let scopeNode = scope.siblingsOf.flatMap({ status.nodes[$0] }), let node = siblingNode(parts[1], of: scopeNode)
+            let scopeNode = scope.siblingsOf.flatMap({ status.nodes[$0] }),
+            let node = siblingNode(parts[1], of: scopeNode)
         {
             return node.outputs?.artifacts?.first { $0.name == parts[4] }
         }
@@ -128,7 +129,8 @@ extension WorkflowEngine {
         } else if case .string(let key)? = artifact.s3?["key"] {
             source = .repository(key: key)
         } else {
-            throw EngineError("artifact '\(artifact.name)': only key-only s3, raw, http and git locations are supported")
+            throw EngineError(
+                "artifact '\(artifact.name)': only key-only s3, raw, http and git locations are supported")
         }
         return ArtifactPlacement(
             name: artifact.name, path: path, source: source, mode: artifact.mode, optional: artifact.optional ?? false,

@@ -27,8 +27,12 @@ extension WorkflowEngine {
     }
 
     /// `node set`: supplied outputs, phase and message for the selected nodes.
-    mutating func setNode(selector: NodeSelector, phase: NodePhase?, message: String?, outputParameters: [String: String]) {
-        let nodes = status.nodes.values.filter { selector.matches($0) && !$0.phase.isCompleted }.sorted { $0.name < $1.name }
+    mutating func setNode(
+        selector: NodeSelector, phase: NodePhase?, message: String?, outputParameters: [String: String]
+    ) {
+        let nodes = status.nodes.values.filter { selector.matches($0) && !$0.phase.isCompleted }.sorted {
+            $0.name < $1.name
+        }
         for node in nodes {
             var outputs = node.outputs
             if !outputParameters.isEmpty, let template = template(for: node) {
@@ -49,7 +53,8 @@ extension WorkflowEngine {
     func suppliedOutputs(_ template: Template, node: NodeStatus, values: [String: String]) -> Outputs? {
         var parameters = node.outputs?.parameters ?? []
         for declared in template.outputs?.parameters ?? [] {
-            let value = values[declared.name] ?? parameters.first { $0.name == declared.name }?.value?.value
+            let value =
+                values[declared.name] ?? parameters.first { $0.name == declared.name }?.value?.value
                 ?? declared.valueFrom?.default?.value ?? declared.value?.value
             guard let value else { continue }
             parameters.removeAll { $0.name == declared.name }

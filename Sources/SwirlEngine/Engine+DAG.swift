@@ -17,7 +17,8 @@ extension WorkflowEngine {
             runtime.dependencies[task.name] = deps.filter { byName[$0] != nil && seen.insert($0).inserted }
         }
         var included = Set(dag.tasks.map(\.name))
-        if let target = dag.target?.split(whereSeparator: { $0 == " " || $0 == "," }).map(String.init), !target.isEmpty {
+        if let target = dag.target?.split(whereSeparator: { $0 == " " || $0 == "," }).map(String.init), !target.isEmpty
+        {
             included = []
             var stack = target.filter { byName[$0] != nil }
             while let next = stack.popLast() {
@@ -39,9 +40,10 @@ extension WorkflowEngine {
                 runtime.created.insert(task)
                 if taskNode?.isFulfilled == false { runtime.outstanding += 1 }
             }
-            runtime.remaining[task] = (runtime.dependencies[task] ?? []).filter {
-                status.nodes[nodeID("\(dagNode.name).\($0)")]?.isFulfilled != true
-            }.count
+            runtime.remaining[task] =
+                (runtime.dependencies[task] ?? []).filter {
+                    status.nodes[nodeID("\(dagNode.name).\($0)")]?.isFulfilled != true
+                }.count
         }
         return runtime
     }
@@ -130,7 +132,8 @@ extension WorkflowEngine {
                 if let group = detached(groupID) { try populateTaskGroup(group, task: task, dagNode: dagNode) }
             } else {
                 startInvocation(
-                    task, at: Placement(
+                    task,
+                    at: Placement(
                         nodeName: nodeName, displayName: taskName, boundaryID: dagID, parentID: dagID,
                         templateScope: dagNode.templateScope),
                     scope: scope)
@@ -157,7 +160,8 @@ extension WorkflowEngine {
             itemScope.item = item.value
             let display = taskName + item.suffix
             startInvocation(
-                task, at: Placement(
+                task,
+                at: Placement(
                     nodeName: "\(nodeName)\(item.suffix)", displayName: display, boundaryID: dagID,
                     parentID: group.id, templateScope: dagNode.templateScope), scope: itemScope)
         }
@@ -190,7 +194,8 @@ extension WorkflowEngine {
         dags[dagID]?.outstanding -= 1
         if taskNode.phase.isFailure {
             let continueOn = dagTask(taskName, dagNode: dagNode)?.continueOn
-            let covered = (taskNode.phase == .failed && continueOn?.failed == true)
+            let covered =
+                (taskNode.phase == .failed && continueOn?.failed == true)
                 || (taskNode.phase == .error && continueOn?.error == true)
             let failFast = template(for: dagNode)?.dag?.failFast ?? true
             // Argo fails fast only on failures no dependent handles (enhanced `depends` may expect them).

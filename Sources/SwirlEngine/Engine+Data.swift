@@ -16,7 +16,8 @@ extension WorkflowEngine {
         for location in ["s3", "gcs", "azure", "oss"] {
             if case .string(let key)? = paths[location]?["key"] { return try substitute(key, in: scope) }
         }
-        throw EngineError("data template: source.artifactPaths needs a key (key-only locations of the default repository)")
+        throw EngineError(
+            "data template: source.artifactPaths needs a key (key-only locations of the default repository)")
     }
 
     /// The listing command and its input artifact.

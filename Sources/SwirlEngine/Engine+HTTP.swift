@@ -11,7 +11,9 @@ extension WorkflowEngine {
     /// The curl invocation of an http template; the body goes to stdout, the status code to a file.
     func httpArgv(_ http: HTTPTemplate, substitute sub: (String) throws -> String) throws -> [String] {
         guard let url = http.url, !url.isEmpty else { throw EngineError("http template needs url") }
-        var curl = ["curl", "-sS", "-L", "-X", try sub(http.method ?? "GET"), "--max-time", String(http.timeoutSeconds ?? 30)]
+        var curl = [
+            "curl", "-sS", "-L", "-X", try sub(http.method ?? "GET"), "--max-time", String(http.timeoutSeconds ?? 30),
+        ]
         if http.insecureSkipVerify == true { curl.append("-k") }
         for header in http.headers ?? [] {
             guard case .string(let name)? = header["name"] else { continue }
@@ -36,15 +38,20 @@ extension WorkflowEngine {
         }
         let statusCode = Int(result.outputParameters[Self.httpStatusOutput] ?? "") ?? 0
         guard let condition = http.successCondition else {
-            return (200..<300).contains(statusCode) ? (.succeeded, nil) : (.failed, "received non-2xx response code: \(statusCode)")
+            return (200..<300).contains(statusCode)
+                ? (.succeeded, nil) : (.failed, "received non-2xx response code: \(statusCode)")
         }
         let env: [String: ExprValue] = [
             "response": .map(["statusCode": .int(statusCode), "body": .string(result.stdout ?? "")]),
-            "request": .map(["url": .string(http.url ?? ""), "method": .string(http.method ?? "GET"), "body": .string(http.body ?? "")]),
+            "request": .map([
+                "url": .string(http.url ?? ""), "method": .string(http.method ?? "GET"),
+                "body": .string(http.body ?? ""),
+            ]),
         ]
         do {
             let text = try substitute(condition, in: scope)
-            return try Expr.evaluateBool(text, env: env) ? (.succeeded, nil) : (.failed, "successCondition '\(condition)' evaluated false")
+            return try Expr.evaluateBool(text, env: env)
+                ? (.succeeded, nil) : (.failed, "successCondition '\(condition)' evaluated false")
         } catch {
             return (.error, "successCondition '\(condition)': \(error)")
         }

@@ -51,7 +51,9 @@ extension WorkflowEngine {
             scope.siblingsOf = scopeNode.id
         }
         let templateScope = owner?.templateScope
-        guard let template = resolveTemplate(name: hook.template, ref: hook.templateRef, inline: nil, scope: templateScope)
+        guard
+            let template = resolveTemplate(
+                name: hook.template, ref: hook.templateRef, inline: nil, scope: templateScope)
         else {
             let node = createNode(
                 name: nodeName, displayName: displayName, type: .pod, templateName: hook.template,
@@ -61,7 +63,8 @@ extension WorkflowEngine {
         }
         var arguments: [String: String] = [:]
         for parameter in hook.arguments?.parameters ?? [] {
-            arguments[parameter.name] = (try? substitute(parameter.value?.value ?? "", in: scope)) ?? parameter.value?.value ?? ""
+            arguments[parameter.name] =
+                (try? substitute(parameter.value?.value ?? "", in: scope)) ?? parameter.value?.value ?? ""
         }
         let artifacts = (try? artifactArguments(hook.arguments?.artifacts, scope: scope)) ?? [:]
         invoke(

@@ -62,7 +62,8 @@ extension WorkflowEngine {
                 continue
             }
             if let allowed = input.enum, !allowed.isEmpty, !allowed.contains(where: { $0.value == value }) {
-                missing = missing ?? "inputs.parameters.\(input.name) value '\(value)' is not one of \(allowed.map(\.value))"
+                missing =
+                    missing ?? "inputs.parameters.\(input.name) value '\(value)' is not one of \(allowed.map(\.value))"
             }
             var parameter = Parameter(name: input.name, value: value)
             parameter.default = input.default
@@ -82,8 +83,11 @@ extension WorkflowEngine {
         } catch {
             missing = missing ?? "\(error)"
         }
-        let inputs = resolved.isEmpty && boundArtifacts.isEmpty
-            ? nil : Inputs(parameters: resolved.isEmpty ? nil : resolved, artifacts: boundArtifacts.isEmpty ? nil : boundArtifacts)
+        let inputs =
+            resolved.isEmpty && boundArtifacts.isEmpty
+            ? nil
+            : Inputs(
+                parameters: resolved.isEmpty ? nil : resolved, artifacts: boundArtifacts.isEmpty ? nil : boundArtifacts)
         if let missing {
             var node = createNode(
                 name: placement.nodeName, displayName: placement.displayName, type: nodeType(for: template),
@@ -206,8 +210,9 @@ public enum GoDuration {
             }
             var unit = String(char)
             let next = trimmed.index(after: index)
-            if next < trimmed.endIndex, (char == "m" && trimmed[next] == "s") || (char == "u" && trimmed[next] == "s")
-                || (char == "n" && trimmed[next] == "s")
+            if next < trimmed.endIndex,
+                (char == "m" && trimmed[next] == "s") || (char == "u" && trimmed[next] == "s")
+                    || (char == "n" && trimmed[next] == "s")
             {
                 unit.append("s")
                 index = trimmed.index(after: next)

@@ -54,7 +54,9 @@ extension WorkflowEngine {
                 throw EngineError("withSequence needs count or end")
             }
             return values.enumerated().map { index, number in
-                let text = sequence.format.map { String(format: $0.replacingOccurrences(of: "%d", with: "%ld"), number) }
+                let text = sequence.format.map {
+                    String(format: $0.replacingOccurrences(of: "%d", with: "%ld"), number)
+                }
                 return LoopItem(index: index, value: .string(text ?? String(number)))
             }
         }

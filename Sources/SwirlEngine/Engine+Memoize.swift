@@ -33,7 +33,9 @@ extension WorkflowEngine {
 
     /// The cache answered: a hit completes the node with the cached outputs, a miss runs it.
     mutating func memoAnswered(nodeID: String, outputs: Outputs?) {
-        guard pendingMemo.remove(nodeID) != nil, var node = status.nodes[nodeID], !node.phase.isCompleted else { return }
+        guard pendingMemo.remove(nodeID) != nil, var node = status.nodes[nodeID], !node.phase.isCompleted else {
+            return
+        }
         if let outputs {
             node.memoizationStatus?.hit = true
             node.message = nil

@@ -32,7 +32,8 @@ extension WorkflowEngine {
 
     /// The `parallelism` of a steps/dag node's template, if it sets one.
     func boundaryLimit(_ boundaryID: String) -> Int? {
-        guard let boundary = status.nodes[boundaryID], let limit = template(for: boundary)?.parallelism, limit > 0 else {
+        guard let boundary = status.nodes[boundaryID], let limit = template(for: boundary)?.parallelism, limit > 0
+        else {
             return nil
         }
         return limit
@@ -60,7 +61,9 @@ extension WorkflowEngine {
         scope.podName = node.podName
         scope.retries = retryIndex(of: node)
         for parameter in template.outputs?.parameters ?? [] {
-            if let path = parameter.valueFrom?.path { scope.outputPaths["outputs.parameters.\(parameter.name).path"] = path }
+            if let path = parameter.valueFrom?.path {
+                scope.outputPaths["outputs.parameters.\(parameter.name).path"] = path
+            }
         }
         for artifact in template.outputs?.artifacts ?? [] {
             if let path = artifact.path { scope.outputPaths["outputs.artifacts.\(artifact.name).path"] = path }
@@ -150,7 +153,8 @@ extension WorkflowEngine {
             // A step stopped by its deadline or by stop/terminate ran and was killed: Failed, like Argo.
             // Anything else means it could not run at all: Error.
             let error = result.error ?? "pod did not run"
-            let stopped = shutdown != nil || error == "terminated" || error.contains("longer than the specified deadline")
+            let stopped =
+                shutdown != nil || error == "terminated" || error.contains("longer than the specified deadline")
             complete(nodeID, phase: stopped ? .failed : .error, message: error, outputs: nil)
             return
         }
@@ -183,7 +187,8 @@ extension WorkflowEngine {
             } else if phase == .succeeded {
                 phase = .error
                 let reason = result.missingOutputs[declared.name] ?? "file not found"
-                message = "failed to read output parameter '\(declared.name)' from \(declared.valueFrom?.path ?? ""): \(reason)"
+                message =
+                    "failed to read output parameter '\(declared.name)' from \(declared.valueFrom?.path ?? ""): \(reason)"
             }
             parameter.valueFrom = declared.valueFrom
             parameters.append(parameter)

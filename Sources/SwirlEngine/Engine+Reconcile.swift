@@ -37,7 +37,8 @@ extension WorkflowEngine {
             if last.phase.isCompleted {
                 stepGroupCompleted(stepsID: id, groupID: lastID)
             } else if children.count - 1 < groups.count, let group = detached(lastID), let stepsNode = detached(id) {
-                populateStepGroup(group, index: children.count - 1, stepsNode: stepsNode, steps: groups[children.count - 1])
+                populateStepGroup(
+                    group, index: children.count - 1, stepsNode: stepsNode, steps: groups[children.count - 1])
             }
         case .dag:
             dags[id] = buildDAGRuntime(node)

@@ -40,8 +40,13 @@ extension WorkflowEngine {
             default: break
             }
         }
-        podQueue.append(contentsOf: queued.sorted { ($0.startedAt ?? .distantPast, $0.name) < ($1.startedAt ?? .distantPast, $1.name) }.map(\.id))
-        if status.phase == .running, let deadline = workflow.spec.activeDeadlineSeconds, deadline > 0, let started = status.startedAt {
+        podQueue.append(
+            contentsOf: queued.sorted {
+                ($0.startedAt ?? .distantPast, $0.name) < ($1.startedAt ?? .distantPast, $1.name)
+            }.map(\.id))
+        if status.phase == .running, let deadline = workflow.spec.activeDeadlineSeconds, deadline > 0,
+            let started = status.startedAt
+        {
             timers[name] = started.addingTimeInterval(Double(deadline))
         }
     }
@@ -53,18 +58,21 @@ extension WorkflowEngine {
         // Nodes waiting for locks: ask again (acquiring what one already holds is a no-op).
         for node in status.nodes.values where node.synchronizationStatus?.waiting != nil && !node.phase.isCompleted {
             guard let template = template(for: node) else { continue }
-            pendingActions.append(.acquireLocks(holder: lockHolder(node.id), locks: lockRequests(template.synchronization)))
+            pendingActions.append(
+                .acquireLocks(holder: lockHolder(node.id), locks: lockRequests(template.synchronization)))
         }
         if status.phase == .running { workflowLocksHeld = true }
         reconcileAll()
         // Memoized nodes still waiting for the cache: ask again.
-        for node in status.nodes.values where node.memoizationStatus?.hit == false && node.phase == .pending
+        for node in status.nodes.values
+        where node.memoizationStatus?.hit == false && node.phase == .pending
             && node.podName == nil
         {
             guard let memo = node.memoizationStatus, let template = template(for: node) else { continue }
             pendingMemo.insert(node.id)
             let maxAge = memoization(template, node: node)?.maxAge
-            pendingActions.append(.memoLookup(nodeID: node.id, cache: memo.cacheName, key: memo.key, maxAgeSeconds: maxAge))
+            pendingActions.append(
+                .memoLookup(nodeID: node.id, cache: memo.cacheName, key: memo.key, maxAgeSeconds: maxAge))
         }
         fireDueTimers()
         dispatchQueuedPods()

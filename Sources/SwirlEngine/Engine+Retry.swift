@@ -35,7 +35,8 @@ extension WorkflowEngine {
         let strategy = retryStrategy(for: retry) ?? RetryStrategy()
         let attempts = retry.children?.count ?? 1
         let limit = strategy.limit.flatMap { Int((try? substitute($0.value, in: Scope(node: retry))) ?? $0.value) }
-        let policy = strategy.retryPolicy ?? (strategy.expression != nil && strategy.limit == nil ? "Always" : "OnFailure")
+        let policy =
+            strategy.retryPolicy ?? (strategy.expression != nil && strategy.limit == nil ? "Always" : "OnFailure")
         var allowed: Bool
         switch policy {
         case "Always": allowed = true

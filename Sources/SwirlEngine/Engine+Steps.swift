@@ -36,13 +36,15 @@ extension WorkflowEngine {
                         itemScope.item = item.value
                         let display = step.name + item.suffix
                         startInvocation(
-                            step, at: Placement(
+                            step,
+                            at: Placement(
                                 nodeName: "\(group.name).\(display)", displayName: display, boundaryID: stepsID,
                                 parentID: group.id, templateScope: stepsNode.templateScope), scope: itemScope)
                     }
                 } else {
                     startInvocation(
-                        step, at: Placement(
+                        step,
+                        at: Placement(
                             nodeName: "\(group.name).\(step.name)", displayName: step.name, boundaryID: stepsID,
                             parentID: group.id, templateScope: stepsNode.templateScope), scope: scope)
                 }

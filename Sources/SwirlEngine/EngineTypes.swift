@@ -46,7 +46,10 @@ public struct NodeSelector: Sendable, Hashable, Codable {
                 throw EngineError("bad node field selector '\(part)', expected field=value")
             }
             let field = pieces[0].trimmingCharacters(in: .whitespaces)
-            let known = ["displayName", "name", "templateName", "phase", "id", "type", "templateRef.name", "templateRef.template"]
+            let known = [
+                "displayName", "name", "templateName", "phase", "id", "type", "templateRef.name",
+                "templateRef.template",
+            ]
             guard known.contains(field) else {
                 throw EngineError("unknown node field '\(field)', expected one of \(known.joined(separator: ", "))")
             }

@@ -43,7 +43,9 @@ extension WorkflowEngine {
             return scope.inputs[String(key.dropFirst("inputs.parameters.".count))]
         }
         if key == "inputs.parameters" {
-            let list = scope.inputOrder.map { JSONValue.object(["name": .string($0), "value": .string(scope.inputs[$0] ?? "")]) }
+            let list = scope.inputOrder.map {
+                JSONValue.object(["name": .string($0), "value": .string(scope.inputs[$0] ?? "")])
+            }
             return JSONValue.array(list).jsonText
         }
         if key.hasPrefix("inputs.artifacts."), key.hasSuffix(".path") {
@@ -81,7 +83,9 @@ extension WorkflowEngine {
             guard let started = status.startedAt else { return "0" }
             return String(now.timeIntervalSince(started))
         case "parameters", "parameters.json":
-            return JSONValue.object(Dictionary(workflowParameters.map { ($0.0, JSONValue.string($0.1)) }, uniquingKeysWith: { a, _ in a })).jsonText
+            return JSONValue.object(
+                Dictionary(workflowParameters.map { ($0.0, JSONValue.string($0.1)) }, uniquingKeysWith: { a, _ in a })
+            ).jsonText
         case "failures": return workflowFailuresJSON
         default: break
         }
@@ -182,7 +186,10 @@ extension WorkflowEngine {
         case "ip": return node.podIP
         case "outputs.parameters":
             let params = node.outputs?.parameters ?? []
-            return JSONValue.object(Dictionary(params.map { ($0.name, JSONValue.string($0.value?.value ?? "")) }, uniquingKeysWith: { a, _ in a })).jsonText
+            return JSONValue.object(
+                Dictionary(
+                    params.map { ($0.name, JSONValue.string($0.value?.value ?? "")) }, uniquingKeysWith: { a, _ in a })
+            ).jsonText
         default:
             if field.hasPrefix("outputs.parameters.") {
                 let wanted = String(field.dropFirst("outputs.parameters.".count))
@@ -201,7 +208,10 @@ extension WorkflowEngine {
         case "outputs.parameters":
             let list = members.compactMap { node -> JSONValue? in
                 guard let params = node.outputs?.parameters, !params.isEmpty else { return nil }
-                return .object(Dictionary(params.map { ($0.name, JSONValue.string($0.value?.value ?? "")) }, uniquingKeysWith: { a, _ in a }))
+                return .object(
+                    Dictionary(
+                        params.map { ($0.name, JSONValue.string($0.value?.value ?? "")) },
+                        uniquingKeysWith: { a, _ in a }))
             }
             return JSONValue.array(list).jsonText
         default:
@@ -250,7 +260,9 @@ extension WorkflowEngine {
                     if let value = siblingVariable("\(name).\(field)", of: scopeNode) { entry[field] = .string(value) }
                 }
                 var outputs: [String: ExprValue] = [:]
-                if let result = siblingVariable("\(name).outputs.result", of: scopeNode) { outputs["result"] = .string(result) }
+                if let result = siblingVariable("\(name).outputs.result", of: scopeNode) {
+                    outputs["result"] = .string(result)
+                }
                 if let node = siblingNode(name, of: scopeNode), node.type != .taskGroup {
                     var p: [String: ExprValue] = [:]
                     for param in node.outputs?.parameters ?? [] { p[param.name] = .string(param.value?.value ?? "") }

@@ -7,7 +7,9 @@ public struct CommandPayload: Codable, Sendable, Hashable {
     public var message: String?
     public var outputParameters: [String: String]?
 
-    public init(selector: String? = nil, phase: String? = nil, message: String? = nil, outputParameters: [String: String]? = nil) {
+    public init(
+        selector: String? = nil, phase: String? = nil, message: String? = nil, outputParameters: [String: String]? = nil
+    ) {
         self.selector = selector
         self.phase = phase
         self.message = message
@@ -29,7 +31,8 @@ public struct CommandPayload: Codable, Sendable, Hashable {
                 guard let parsed = NodePhase(rawValue: phase) else { throw EngineError("unknown phase '\(phase)'") }
                 nodePhase = parsed
             }
-            return .setNode(selector: nodeSelector, phase: nodePhase, message: message, outputParameters: outputParameters ?? [:])
+            return .setNode(
+                selector: nodeSelector, phase: nodePhase, message: message, outputParameters: outputParameters ?? [:])
         default: throw EngineError("unknown command '\(kind)'")
         }
     }

@@ -93,7 +93,10 @@ public struct WorkflowObject: Codable, Sendable {
 /// Kubernetes' time format (`2024-01-02T10:00:00Z`).
 public enum ArgoTime {
     public static func format(_ date: Date) -> String {
-        date.formatted(.iso8601.year().month().day().dateSeparator(.dash).time(includingFractionalSeconds: false).timeSeparator(.colon).timeZone(separator: .omitted))
+        date.formatted(
+            .iso8601.year().month().day().dateSeparator(.dash).time(includingFractionalSeconds: false).timeSeparator(
+                .colon
+            ).timeZone(separator: .omitted))
     }
 
     public static func parse(_ text: String) -> Date? {

@@ -16,7 +16,8 @@ public enum ExecutorError: Error, CustomStringConvertible, Sendable, Equatable {
         case .system(let call, let path, let code):
             return "\(call) failed for \(path): \(String(cString: strerror(code)))"
         case .launchFailed(let command, let code):
-            return "could not launch the pod supervisor \(command.joined(separator: " ")): \(String(cString: strerror(code)))"
+            return
+                "could not launch the pod supervisor \(command.joined(separator: " ")): \(String(cString: strerror(code)))"
         }
     }
 

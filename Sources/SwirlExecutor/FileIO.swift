@@ -2,7 +2,7 @@ import Foundation
 import SwirlEngine
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Small file helpers with the atomicity the executor relies on (readers never see half-written files).

@@ -3,7 +3,7 @@ import SwirlArtifacts
 import SwirlEngine
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Loads a pod's input artifacts before the step runs (the "init" half of Argo's `argoexec`): each one is fetched
@@ -74,7 +74,8 @@ struct InputArtifacts {
 
     /// The host path of `mountPath` when it lies strictly inside a volume mount (the innermost one wins).
     private func volumeLocation(of mountPath: String) -> String? {
-        let volume = volumes
+        let volume =
+            volumes
             .filter { mountPath.hasPrefix($0.mountPath + "/") }
             .max { $0.mountPath.count < $1.mountPath.count }
         return volume.map { $0.hostPath + mountPath.dropFirst($0.mountPath.count) }

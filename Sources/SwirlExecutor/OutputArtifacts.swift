@@ -43,8 +43,9 @@ struct OutputArtifacts {
     private func save(_ capture: ArtifactCapture) throws -> Bool {
         try ArtifactPaths.checkName(capture.name)
         if let reason = try? String(contentsOf: files.artifactCopyError(capture.name), encoding: .utf8) {
-            throw ArtifactPaths.Reason("could not copy \(capture.path): "
-                + reason.trimmingCharacters(in: .whitespacesAndNewlines))
+            throw ArtifactPaths.Reason(
+                "could not copy \(capture.path): "
+                    + reason.trimmingCharacters(in: .whitespacesAndNewlines))
         }
         let copies = files.artifactOut(capture.name)
         guard let base = try? FileManager.default.contentsOfDirectory(atPath: copies.path).first else {

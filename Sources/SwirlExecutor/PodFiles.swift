@@ -64,5 +64,7 @@ struct PodFiles: Sendable {
     var mainLog: URL { artifacts.appendingPathComponent("main.log", isDirectory: false) }
     func artifactIn(_ name: String) -> URL { artifactsIn.appendingPathComponent(name, isDirectory: false) }
     func artifactOut(_ name: String) -> URL { artifactsOut.appendingPathComponent(name, isDirectory: true) }
-    func artifactCopyError(_ name: String) -> URL { artifactCopyErrors.appendingPathComponent(name, isDirectory: false) }
+    func artifactCopyError(_ name: String) -> URL {
+        artifactCopyErrors.appendingPathComponent(name, isDirectory: false)
+    }
 }

@@ -3,7 +3,7 @@ import SwirlArtifacts
 import SwirlEngine
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Runs one pod to completion inside the sandbox and describes what happened; the supervisor's real work.
@@ -46,15 +46,17 @@ struct PodRunner {
             .failed(PodResult(exitCode: nil, error: message, startedAt: startedAt, finishedAt: Date()))
         }
         guard !request.argv.isEmpty else {
-            return failure("the step has no command: the image's default entrypoint is unknown because images are "
-                + "not pulled yet; set the template's command (or args)")
+            return failure(
+                "the step has no command: the image's default entrypoint is unknown because images are "
+                    + "not pulled yet; set the template's command (or args)")
         }
         guard let bwrap = findTool("bwrap", hostPath) else { return failure(Self.bwrapMissingMessage) }
         guard let unshare = findTool("unshare", hostPath),
-              let mount = findTool("mount", hostPath)
+            let mount = findTool("mount", hostPath)
         else {
-            return failure("unshare and mount (util-linux) are needed by the sandbox executor; install them with: "
-                + "apt-get install -y util-linux mount")
+            return failure(
+                "unshare and mount (util-linux) are needed by the sandbox executor; install them with: "
+                    + "apt-get install -y util-linux mount")
         }
         let volumeBindings: [VolumeBinding]
         do {
@@ -85,7 +87,8 @@ struct PodRunner {
         } catch {
             return failure("could not prepare the pod directory \(files.directory.path): \(error)")
         }
-        return .ready(command: [unshare, "-m", "--propagation", "private", "/bin/sh", files.sandboxScript.path], script: script)
+        return .ready(
+            command: [unshare, "-m", "--propagation", "private", "/bin/sh", files.sandboxScript.path], script: script)
     }
 
     /// Runs `request` and returns its result (never throws: every failure becomes an Error result).
@@ -130,7 +133,9 @@ struct PodRunner {
     /// their order (volumes before artifacts).
     static func mountOrder(_ bindings: [VolumeBinding]) -> [VolumeBinding] {
         bindings.enumerated().sorted { lhs, rhs in
-            let (l, r) = (lhs.element.mountPath.split(separator: "/").count, rhs.element.mountPath.split(separator: "/").count)
+            let (l, r) = (
+                lhs.element.mountPath.split(separator: "/").count, rhs.element.mountPath.split(separator: "/").count
+            )
             return l != r ? l < r : lhs.offset < rhs.offset
         }.map(\.element)
     }
@@ -159,8 +164,10 @@ struct PodRunner {
         for capture in request.outputArtifacts where (try? ArtifactPaths.checkName(capture.name)) != nil {
             try FileIO.makeDirectory(files.artifactOut(capture.name))
         }
-        for dir in [files.layer.appendingPathComponent("upper"), files.layer.appendingPathComponent("work"),
-                    files.merged, files.tmp, files.outputs] {
+        for dir in [
+            files.layer.appendingPathComponent("upper"), files.layer.appendingPathComponent("work"),
+            files.merged, files.tmp, files.outputs,
+        ] {
             try FileIO.makeDirectory(dir)
         }
         chmod(files.tmp.path, 0o1777)
@@ -207,7 +214,8 @@ struct PodRunner {
         let started = FileIO.modificationDate(files.statusStarted) ?? FileIO.modificationDate(files.request) ?? Date()
         var result = collect(request, status: nil, stop: nil, startedAt: started)
         if FileIO.exists(files.terminateRequest) && result.exitCode == nil { result.error = Self.terminatedMessage }
-        result.finishedAt = FileIO.modificationDate(files.statusExit) ?? FileIO.modificationDate(files.statusError) ?? Date()
+        result.finishedAt =
+            FileIO.modificationDate(files.statusExit) ?? FileIO.modificationDate(files.statusError) ?? Date()
         ScratchSpace.remove(files)
         return result
     }
@@ -232,17 +240,21 @@ struct PodRunner {
             break
         }
         if let text = try? String(contentsOf: files.statusExit, encoding: .utf8),
-           let code = Int32(text.trimmingCharacters(in: .whitespacesAndNewlines)) {
+            let code = Int32(text.trimmingCharacters(in: .whitespacesAndNewlines))
+        {
             result.exitCode = code
         } else if let text = try? String(contentsOf: files.statusError, encoding: .utf8) {
             result.error = text.trimmingCharacters(in: .whitespacesAndNewlines)
             return result
         } else {
-            let how = status.map { $0.exitCode.map { "exit status \($0)" } ?? "signal \($0.signal ?? 0)" } ?? "unknown status"
-            let log = (try? FileIO.readPrefix(of: files.supervisorLog, limit: 64 * 1024))
+            let how =
+                status.map { $0.exitCode.map { "exit status \($0)" } ?? "signal \($0.signal ?? 0)" } ?? "unknown status"
+            let log =
+                (try? FileIO.readPrefix(of: files.supervisorLog, limit: 64 * 1024))
                 .map { String(decoding: $0, as: UTF8.self) } ?? ""
             let detail = log.split(separator: "\n").suffix(3).joined(separator: "; ")
-            result.error = "the sandbox ended (\(how)) before the step ran"
+            result.error =
+                "the sandbox ended (\(how)) before the step ran"
                 + (detail.isEmpty ? "" : ": \(detail)") + " (see \(files.supervisorLog.path))"
             return result
         }
@@ -251,7 +263,8 @@ struct PodRunner {
             if let data = try? FileIO.readPrefix(of: files.output(index), limit: Self.outputLimit) {
                 result.outputParameters[name] = String(decoding: data, as: UTF8.self)
             } else if let reason = try? String(
-                contentsOf: files.outputs.appendingPathComponent("\(index).missing"), encoding: .utf8) {
+                contentsOf: files.outputs.appendingPathComponent("\(index).missing"), encoding: .utf8)
+            {
                 result.missingOutputs[name] = reason.trimmingCharacters(in: .whitespacesAndNewlines)
             } else {
                 result.missingOutputs[name] = "could not collect \(path)"

@@ -1,7 +1,7 @@
 import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Spawns processes with `posix_spawn`, wiring standard descriptors straight to files (no Swift buffers in between).
@@ -108,7 +108,8 @@ enum ProcessLauncher {
     /// Finds an executable by name on `PATH` (or the usual system directories).
     static func which(_ name: String, path: String? = ProcessInfo.processInfo.environment["PATH"]) -> String? {
         if name.hasPrefix("/") { return access(name, X_OK) == 0 ? name : nil }
-        let directories = (path ?? "").split(separator: ":").map(String.init)
+        let directories =
+            (path ?? "").split(separator: ":").map(String.init)
             + ["/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin"]
         for directory in directories where !directory.isEmpty {
             let candidate = directory + "/" + name

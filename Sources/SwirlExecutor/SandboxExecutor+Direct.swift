@@ -2,7 +2,7 @@ import Foundation
 import SwirlEngine
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Direct launch: a pod that needs nothing but the sandbox (no artifacts, no deadline, no archived logs) skips the

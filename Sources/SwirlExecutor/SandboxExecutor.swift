@@ -3,7 +3,7 @@ import SwirlEngine
 import Synchronization
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The default executor: each pod runs under bubblewrap on a copy-on-write root, watched by a detached supervisor
@@ -74,7 +74,7 @@ public final class SandboxExecutor: Executor {
     /// stdin from /dev/null and its diagnostics in `supervisor.log`.
     private func launchSupervisor(_ files: PodFiles) throws {
         guard let program = supervisorCommand.first,
-              let executable = ProcessLauncher.which(program)
+            let executable = ProcessLauncher.which(program)
         else {
             throw ExecutorError.launchFailed(command: supervisorCommand, errno: ENOENT)
         }
@@ -107,7 +107,8 @@ public final class SandboxExecutor: Executor {
         // The supervisor may have finished between the two checks.
         if let result = PodJSON.readResult(files.result) { return .finished(result) }
         if let launched = attributes[.modificationDate] as? Date,
-           Date().timeIntervalSince(launched) < Self.startupGrace {
+            Date().timeIntervalSince(launched) < Self.startupGrace
+        {
             return .running
         }
         return .lost("supervisor exited without a result")
@@ -125,7 +126,8 @@ public final class SandboxExecutor: Executor {
         if !FileLock.isHeld(files.supervisorLock) {
             // No supervisor to act on the request: reach the sandbox directly.
             if let text = try? String(contentsOf: files.sandboxPGID, encoding: .utf8),
-               let pgid = pid_t(text.trimmingCharacters(in: .whitespacesAndNewlines)) {
+                let pgid = pid_t(text.trimmingCharacters(in: .whitespacesAndNewlines))
+            {
                 StepProcesses.killGroup(pgid)
             }
         }

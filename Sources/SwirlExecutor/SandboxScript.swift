@@ -36,8 +36,10 @@ struct SandboxScript {
 
     /// bwrap's argument list (without `bwrap` itself).
     var bwrapArguments: [String] {
-        var args = ["--bind", files.merged.path, "/", "--proc", "/proc", "--dev", "/dev", "--tmpfs", "/run",
-                    "--ro-bind", "/sys", "/sys", "--bind", files.tmp.path, "/tmp"]
+        var args = [
+            "--bind", files.merged.path, "/", "--proc", "/proc", "--dev", "/dev", "--tmpfs", "/run",
+            "--ro-bind", "/sys", "/sys", "--bind", files.tmp.path, "/tmp",
+        ]
         // /run is a fresh tmpfs: keep DNS working when /etc/resolv.conf points into the host's /run.
         if let resolver = Self.runResolvConf {
             args += ["--ro-bind", resolver, resolver]
@@ -48,8 +50,10 @@ struct SandboxScript {
         for binding in bindings {
             args += [binding.readOnly ? "--ro-bind" : "--bind", binding.hostPath, binding.mountPath]
         }
-        args += ["--chdir", workingDirectory, "--unshare-pid", "--unshare-ipc", "--unshare-uts",
-                 "--hostname", String(request.podName.prefix(63)), "--die-with-parent", "--clearenv"]
+        args += [
+            "--chdir", workingDirectory, "--unshare-pid", "--unshare-ipc", "--unshare-uts",
+            "--hostname", String(request.podName.prefix(63)), "--die-with-parent", "--clearenv",
+        ]
         for (key, value) in environment { args += ["--setenv", key, value] }
         args.append("--")
         args += request.argv
@@ -84,7 +88,7 @@ struct SandboxScript {
     var artifactCopies: [ArtifactCopy] {
         request.outputArtifacts.compactMap { capture in
             guard (try? ArtifactPaths.checkName(capture.name)) != nil,
-                  let stepPath = try? ArtifactPaths.stepPath(capture.path, workingDirectory: workingDirectory)
+                let stepPath = try? ArtifactPaths.stepPath(capture.path, workingDirectory: workingDirectory)
             else { return nil }
             let base = (stepPath as NSString).lastPathComponent
             return ArtifactCopy(
@@ -109,7 +113,8 @@ struct SandboxScript {
         let path = VolumeResolver.normalize(absolute)
         // The innermost mount wins, as in the step's view.
         let mounts = bindings.map { ($0.mountPath, $0.hostPath) } + [("/tmp", files.tmp.path)]
-        let match = mounts
+        let match =
+            mounts
             .filter { path == $0.0 || path.hasPrefix($0.0 + "/") }
             .max { $0.0.count < $1.0.count }
         if let (mountPath, hostPath) = match {
@@ -153,7 +158,9 @@ struct SandboxScript {
         let artifacts = artifactCopies
         if !artifacts.isEmpty {
             // Output artifacts: a recursive copy (modes and links kept); a missing path leaves nothing behind.
-            lines.append("save() { if [ -e \"$1\" ] || [ -L \"$1\" ]; then cp -a -- \"$1\" \"$2\" 2>\"$3\" && rm -f \"$3\"; fi; }")
+            lines.append(
+                "save() { if [ -e \"$1\" ] || [ -L \"$1\" ]; then cp -a -- \"$1\" \"$2\" 2>\"$3\" && rm -f \"$3\"; fi; }"
+            )
             for artifact in artifacts {
                 lines.append("save \(q(artifact.sourcePath)) \(q(artifact.destination)) \(q(artifact.errorFile))")
             }

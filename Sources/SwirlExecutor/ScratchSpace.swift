@@ -1,7 +1,7 @@
 import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Where a pod's short-lived directories go (copy-on-write layer, root mount point, `/tmp`): a tmpfs when the host
@@ -24,7 +24,8 @@ enum ScratchSpace {
             return
         }
         // One directory per pod directory, named after its path so that different SWIRL_HOMEs never collide.
-        let name = String(UInt64(bitPattern: Int64(files.directory.path.hashValueStable)), radix: 36)
+        let name =
+            String(UInt64(bitPattern: Int64(files.directory.path.hashValueStable)), radix: 36)
             + "-" + files.directory.lastPathComponent
         let target = root.appendingPathComponent(name, isDirectory: true)
         try FileIO.makeDirectory(target)

@@ -2,7 +2,7 @@ import Foundation
 import SwirlEngine
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Swirl's `argoexec`: one small process per pod that runs the step in the sandbox, outlives the controller,
@@ -71,8 +71,9 @@ public enum Supervisor {
             runner.terminationGrace = terminationGrace
             result = runner.run(request)
         } catch {
-            result = PodResult(exitCode: nil, error: "could not read the pod request \(files.request.path): \(error)",
-                               startedAt: Date(), finishedAt: Date())
+            result = PodResult(
+                exitCode: nil, error: "could not read the pod request \(files.request.path): \(error)",
+                startedAt: Date(), finishedAt: Date())
         }
         do {
             try FileIO.writeAtomically(PodJSON.encoder().encode(result), to: files.result)

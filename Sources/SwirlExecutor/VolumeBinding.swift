@@ -27,19 +27,26 @@ struct VolumeResolver {
         for mount in request.volumeMounts {
             let mountPath = Self.normalize(mount.mountPath)
             guard mountPath.hasPrefix("/"), mountPath != "/" else {
-                throw Failure(description: "volume mount \"\(mount.name)\": mountPath \"\(mount.mountPath)\" must be an absolute path other than /")
+                throw Failure(
+                    description:
+                        "volume mount \"\(mount.name)\": mountPath \"\(mount.mountPath)\" must be an absolute path other than /"
+                )
             }
             var (base, isDirectory) = try hostLocation(of: mount.name, request: request)
             if let sub = subPath(mount, env: request.env), !sub.isEmpty {
                 let parts = sub.split(separator: "/").map(String.init)
                 if parts.contains("..") || sub.hasPrefix("/") {
-                    throw Failure(description: "volume mount \"\(mount.name)\": subPath \"\(sub)\" must be a relative path without '..'")
+                    throw Failure(
+                        description:
+                            "volume mount \"\(mount.name)\": subPath \"\(sub)\" must be a relative path without '..'")
                 }
                 base = (base as NSString).appendingPathComponent(parts.joined(separator: "/"))
                 isDirectory = true
             }
-            result.append(VolumeBinding(
-                hostPath: base, mountPath: mountPath, readOnly: mount.readOnly ?? false, createDirectory: isDirectory))
+            result.append(
+                VolumeBinding(
+                    hostPath: base, mountPath: mountPath, readOnly: mount.readOnly ?? false,
+                    createDirectory: isDirectory))
         }
         return result.sorted { $0.mountPath.split(separator: "/").count < $1.mountPath.split(separator: "/").count }
     }

@@ -19,8 +19,9 @@ extension Evaluator {
         let minArgs = (name == "count" || name == "sum") ? 1 : 2
         let maxArgs = (name == "sortBy" || name == "reduce") ? 3 : 2
         guard args.count >= minArgs, args.count <= maxArgs else {
-            throw ExprError("\(name)() expects \(minArgs == maxArgs ? "\(minArgs)" : "\(minArgs) to \(maxArgs)") "
-                + "arguments, got \(args.count)", column: column)
+            throw ExprError(
+                "\(name)() expects \(minArgs == maxArgs ? "\(minArgs)" : "\(minArgs) to \(maxArgs)") "
+                    + "arguments, got \(args.count)", column: column)
         }
         let list = try eval(args[0])
         let identity = Node(.closure(Node(.pointer(""), column: column)), column: column, children: [])
@@ -136,10 +137,12 @@ extension Evaluator {
 enum Builtins {
     static func arity(_ name: String, _ args: [ExprValue], _ range: ClosedRange<Int>, column: Int) throws {
         guard range.contains(args.count) else {
-            let expected = range.lowerBound == range.upperBound
+            let expected =
+                range.lowerBound == range.upperBound
                 ? "\(range.lowerBound)" : "\(range.lowerBound) to \(range.upperBound)"
-            throw ExprError("\(name)() expects \(expected) argument\(range.upperBound == 1 ? "" : "s"), "
-                + "got \(args.count)", column: column)
+            throw ExprError(
+                "\(name)() expects \(expected) argument\(range.upperBound == 1 ? "" : "s"), "
+                    + "got \(args.count)", column: column)
         }
     }
 
@@ -222,8 +225,9 @@ enum Builtins {
                 if args.count == 1 { return .string(GoStrings.trimSpace(s)) }
                 return .string(GoStrings.trim(s, cutset: try str(1)))
             }
-            return .string(name == "trimPrefix"
-                ? GoStrings.trimPrefix(s, try str(1)) : GoStrings.trimSuffix(s, try str(1)))
+            return .string(
+                name == "trimPrefix"
+                    ? GoStrings.trimPrefix(s, try str(1)) : GoStrings.trimSuffix(s, try str(1)))
         case "split":
             try arity(name, args, 2...3, column: column)
             let n = args.count == 3 ? try toInt(name, args[2], column: column) : -1
@@ -261,7 +265,8 @@ enum Builtins {
         case "reverse": return .array(try array(name, try one(), column: column).reversed())
         case "uniq":
             var out: [ExprValue] = []
-            for v in try array(name, try one(), column: column) where !out.contains(where: { Operators.equals($0, v) }) {
+            for v in try array(name, try one(), column: column) where !out.contains(where: { Operators.equals($0, v) })
+            {
                 out.append(v)
             }
             return .array(out)
@@ -295,8 +300,12 @@ enum Builtins {
         case "ceil", "floor", "round":
             let d = try toDouble(name, try one(), column: column)
             if case .string = args[0] { throw ExprError("\(name)() expects a number", column: column) }
-            return .double(name == "ceil" ? d.rounded(.up) : name == "floor" ? d.rounded(.down)
-                : d.rounded(.toNearestOrAwayFromZero))
+            return .double(
+                name == "ceil"
+                    ? d.rounded(.up)
+                    : name == "floor"
+                        ? d.rounded(.down)
+                        : d.rounded(.toNearestOrAwayFromZero))
         case "max", "min":
             var items = args
             if args.count == 1, case .array(let a) = args[0] { items = a }

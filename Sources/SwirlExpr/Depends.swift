@@ -140,8 +140,9 @@ private struct DependsParser {
         while i < s.count, s[i].isASCII, s[i].properties.isAlphabetic { i += 1 }
         let selector = GoStrings.make(s[selectorStart..<i])
         guard Depends.selectors.contains(selector) else {
-            throw error("unknown result '\(selector)' for task '\(name)'; expected one of "
-                + Depends.selectors.map { ".\($0)" }.joined(separator: ", "), at: selectorStart)
+            throw error(
+                "unknown result '\(selector)' for task '\(name)'; expected one of "
+                    + Depends.selectors.map { ".\($0)" }.joined(separator: ", "), at: selectorStart)
         }
         return .reference(name, selector)
     }

@@ -24,7 +24,8 @@ final class Evaluator {
             return env[name] ?? .null
         case .pointer(let name):
             guard let scope = scopes.last else {
-                throw ExprError("'#\(name)' can only be used inside a closure such as filter(list, # > 1)",
+                throw ExprError(
+                    "'#\(name)' can only be used inside a closure such as filter(list, # > 1)",
                     column: node.column)
             }
             switch name {
@@ -39,7 +40,8 @@ final class Evaluator {
             return try binary(op, l, r, column: node.column)
         case .ternary(let c, let yes, let no):
             guard case .bool(let b) = try eval(c) else {
-                throw ExprError("non-bool expression (type \(try eval(c).typeName)) used as condition",
+                throw ExprError(
+                    "non-bool expression (type \(try eval(c).typeName)) used as condition",
                     column: node.column)
             }
             return try eval(b ? yes : no)

@@ -15,7 +15,8 @@ public enum Expr {
     public static func evaluateBool(_ source: String, env: [String: ExprValue]) throws -> Bool {
         let value = try evaluate(source, env: env)
         guard case .bool(let b) = value else {
-            throw ExprError("expected the expression to produce a bool, got \(value.typeName) \(value.jsonText)",
+            throw ExprError(
+                "expected the expression to produce a bool, got \(value.typeName) \(value.jsonText)",
                 column: 1)
         }
         return b

@@ -104,7 +104,8 @@ extension ExprValue {
         case .map(let m):
             out += "{"
             for (i, key) in m.keys.sorted(by: { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) })
-                .enumerated() {
+                .enumerated()
+            {
                 if i > 0 { out += "," }
                 ExprValue.writeJSONString(key, to: &out)
                 out += ":"

@@ -41,7 +41,11 @@ enum JSONPath {
                 var inner = ""
                 var quote: Unicode.Scalar? = nil
                 while i < p.count, quote != nil || p[i] != "]" {
-                    if let q = quote { if p[i] == q { quote = nil } } else if p[i] == "'" || p[i] == "\"" { quote = p[i] }
+                    if let q = quote {
+                        if p[i] == q { quote = nil }
+                    } else if p[i] == "'" || p[i] == "\"" {
+                        quote = p[i]
+                    }
                     inner.unicodeScalars.append(p[i])
                     i += 1
                 }

@@ -209,7 +209,8 @@ struct Parser {
             switch keyToken.kind {
             case .identifier(let s), .string(let s): key = s
             case .int(let v): key = String(v)
-            default: throw ExprError("expected a map key but found \(Parser.describe(keyToken))", column: keyToken.column)
+            default:
+                throw ExprError("expected a map key but found \(Parser.describe(keyToken))", column: keyToken.column)
             }
             try expect(":")
             try enter()
@@ -264,8 +265,9 @@ struct Parser {
                 }
                 let nameToken = advance()
                 guard case .identifier(let name) = nameToken.kind else {
-                    throw ExprError("expected a field name after '\(optional ? "?." : ".")' but found "
-                        + Parser.describe(nameToken), column: nameToken.column)
+                    throw ExprError(
+                        "expected a field name after '\(optional ? "?." : ".")' but found "
+                            + Parser.describe(nameToken), column: nameToken.column)
                 }
                 if current.isOp("("), case .identifier(let base) = node.kind, base == "sprig" {
                     node = try parseCall("sprig." + name, column: nameToken.column)

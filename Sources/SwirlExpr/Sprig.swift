@@ -154,12 +154,14 @@ enum Sprig {
             return .string(String(decoding: data, as: UTF8.self))
         case "add": return .int(try args.reduce(0) { try checked($0.addingReportingOverflow(toInt($1))) })
         case "add1": try arity(1...1); return .int(try checked(toInt(args[0]).addingReportingOverflow(1)))
-        case "sub": try arity(2...2); return .int(try checked(toInt(args[0]).subtractingReportingOverflow(toInt(args[1]))))
+        case "sub":
+            try arity(2...2); return .int(try checked(toInt(args[0]).subtractingReportingOverflow(toInt(args[1]))))
         case "mul":
             try arity(1...Int.max)
-            return .int(try args.dropFirst().reduce(toInt(args[0])) {
-                try checked($0.multipliedReportingOverflow(by: toInt($1)))
-            })
+            return .int(
+                try args.dropFirst().reduce(toInt(args[0])) {
+                    try checked($0.multipliedReportingOverflow(by: toInt($1)))
+                })
         case "div", "mod":
             try arity(2...2)
             let (a, b) = (toInt(args[0]), toInt(args[1]))
@@ -186,8 +188,12 @@ enum Sprig {
         case "floor", "ceil", "round":
             try arity(1...1)
             let d = toDouble(args[0])
-            return .double(name == "floor" ? d.rounded(.down) : name == "ceil" ? d.rounded(.up)
-                : d.rounded(.toNearestOrAwayFromZero))
+            return .double(
+                name == "floor"
+                    ? d.rounded(.down)
+                    : name == "ceil"
+                        ? d.rounded(.up)
+                        : d.rounded(.toNearestOrAwayFromZero))
         case "quote":
             return .string(args.filter { $0 != .null }.map { goQuote(stringValue($0)) }.joined(separator: " "))
         case "squote":
@@ -239,10 +245,11 @@ enum Sprig {
             guard case .map(let m) = args[0] else { return .string("") }
             return m[str(1)] ?? .string("")
         case "keys":
-            return .array(args.flatMap { v -> [ExprValue] in
-                guard case .map(let m) = v else { return [] }
-                return m.keys.sorted().map { .string($0) }
-            })
+            return .array(
+                args.flatMap { v -> [ExprValue] in
+                    guard case .map(let m) = v else { return [] }
+                    return m.keys.sorted().map { .string($0) }
+                })
         case "until":
             try arity(1...1)
             let n = toInt(args[0])

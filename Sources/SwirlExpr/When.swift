@@ -158,12 +158,14 @@ private indirect enum WhenNode {
         if op == "&&" || op == "||" {
             let a = try l.evaluate()
             guard case .bool(let x) = a else {
-                throw ExprError("value '\(a.templateText)' cannot be used with '\(op)', it is not a bool", column: column)
+                throw ExprError(
+                    "value '\(a.templateText)' cannot be used with '\(op)', it is not a bool", column: column)
             }
             if (op == "&&") != x { return .bool(x) }
             let b = try r.evaluate()
             guard case .bool(let y) = b else {
-                throw ExprError("value '\(b.templateText)' cannot be used with '\(op)', it is not a bool", column: column)
+                throw ExprError(
+                    "value '\(b.templateText)' cannot be used with '\(op)', it is not a bool", column: column)
             }
             return .bool(y)
         }
@@ -172,7 +174,8 @@ private indirect enum WhenNode {
         let b = try r.evaluate()
         func notNumbers() -> ExprError {
             let bad = a.numberValue == nil ? a : b
-            return ExprError("value '\(bad.templateText)' cannot be used with the operator '\(op)', it is not a number",
+            return ExprError(
+                "value '\(bad.templateText)' cannot be used with the operator '\(op)', it is not a number",
                 column: column)
         }
         switch op {
@@ -254,8 +257,9 @@ private struct WhenParser {
         if case .eof = current.kind { return node }
         let t = current
         if case .value = t.kind {
-            throw ExprError("unexpected \(WhenParser.describe(t)) after a complete operand; quote text with spaces "
-                + "or combine terms with an operator", column: t.column)
+            throw ExprError(
+                "unexpected \(WhenParser.describe(t)) after a complete operand; quote text with spaces "
+                    + "or combine terms with an operator", column: t.column)
         }
         throw ExprError("unexpected \(WhenParser.describe(t))", column: t.column)
     }

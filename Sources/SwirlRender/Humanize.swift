@@ -85,7 +85,9 @@ enum Humanize {
         let whole = Double(nanos(seconds)) / 1e9
         if whole < 60 { return truncated(seconds) }
         if whole < 3600 { return "\(truncated(seconds)) \(Int64(whole.truncatingRemainder(dividingBy: 60))) seconds" }
-        if whole < 86400 { return "\(truncated(seconds)) \(Int64((whole / 60).truncatingRemainder(dividingBy: 60))) minutes" }
+        if whole < 86400 {
+            return "\(truncated(seconds)) \(Int64((whole / 60).truncatingRemainder(dividingBy: 60))) minutes"
+        }
         return "\(truncated(seconds)) \(Int64((whole / 3600).truncatingRemainder(dividingBy: 24))) hours"
     }
 

@@ -18,8 +18,9 @@ public struct TabWriter: Sendable {
     /// Aligns `rows` (each a list of cells; all but the last are tab-terminated) and returns the text,
     /// one `\n`-terminated line per row.
     public func format(rows: [[String]]) -> String {
-        var state = State(lines: rows.map { $0.map { Cell(text: $0, width: $0.unicodeScalars.count) } },
-                          minWidth: minWidth, padding: padding)
+        var state = State(
+            lines: rows.map { $0.map { Cell(text: $0, width: $0.unicodeScalars.count) } },
+            minWidth: minWidth, padding: padding)
         state.format(0, rows.count)
         return state.out
     }
@@ -29,7 +30,8 @@ public struct TabWriter: Sendable {
         var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         let trailingNewline = text.hasSuffix("\n")
         if trailingNewline { lines.removeLast() }
-        var result = format(rows: lines.map { $0.split(separator: "\t", omittingEmptySubsequences: false).map(String.init) })
+        var result = format(
+            rows: lines.map { $0.split(separator: "\t", omittingEmptySubsequences: false).map(String.init) })
         if !trailingNewline, result.hasSuffix("\n") { result.removeLast() }
         return result
     }

@@ -32,9 +32,11 @@ struct TreeRenderer {
         let name = wf.metadata.name ?? ""
         let onExitID = wf.status.nodes.first { $0.value.name == "\(name).onExit" }?.key
         let tree = NodeTree(nodes: wf.status.nodes, forcedRoots: onExitID.map { [$0] } ?? [])
-        rows = [wide
-            ? ["STEP", "TEMPLATE", "PODNAME", "DURATION", "ARTIFACTS", "MESSAGE", "RESOURCESDURATION", "NODENAME"]
-            : ["STEP", "TEMPLATE", "PODNAME", "DURATION", "MESSAGE"]]
+        rows = [
+            wide
+                ? ["STEP", "TEMPLATE", "PODNAME", "DURATION", "ARTIFACTS", "MESSAGE", "RESOURCESDURATION", "NODENAME"]
+                : ["STEP", "TEMPLATE", "PODNAME", "DURATION", "MESSAGE"]
+        ]
         renderNode(tree, name, nodePrefix: " ", childPrefix: " ")
         if let onExitID, tree.roots.contains(onExitID) {
             rows.append(["", "", "", "", "", ""])
@@ -109,7 +111,9 @@ struct TreeRenderer {
         let message = node.message ?? ""
         if wide {
             let artifacts = (node.outputs?.artifacts ?? []).map(\.name).joined(separator: ",")
-            rows.append([step, template, podName, duration, artifacts, message, "", isPod ? (node.hostNodeName ?? "") : ""])
+            rows.append([
+                step, template, podName, duration, artifacts, message, "", isPod ? (node.hostNodeName ?? "") : "",
+            ])
         } else {
             rows.append([step, template, podName, duration, message, ""])
         }

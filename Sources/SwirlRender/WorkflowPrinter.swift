@@ -21,9 +21,11 @@ public enum WorkflowPrinter {
     ///   - timeZone: zone for the `Created:`/`Started:`/`Finished:` times.
     /// - Returns: the text, every line terminated by `\n` (print it with `terminator: ""`).
     ///   - nodeFilter: `--node-field-selector`: only nodes it accepts are printed (descendants still are).
-    public static func get(_ wf: WorkflowObject, now: Date, wide: Bool = false, utf8: Bool = true,
-                           statusFilter: Set<String>? = nil, timeZone: TimeZone = .current,
-                           nodeFilter: (@Sendable (NodeStatus) -> Bool)? = nil) -> String {
+    public static func get(
+        _ wf: WorkflowObject, now: Date, wide: Bool = false, utf8: Bool = true,
+        statusFilter: Set<String>? = nil, timeZone: TimeZone = .current,
+        nodeFilter: (@Sendable (NodeStatus) -> Bool)? = nil
+    ) -> String {
         var out = header(wf, now: now, utf8: utf8, timeZone: timeZone)
         let name = wf.metadata.name ?? ""
         if wf.status.nodes[name] != nil {
@@ -71,7 +73,8 @@ public enum WorkflowPrinter {
     public static func statusText(_ wf: WorkflowObject) -> String {
         switch wf.status.phase {
         case .running:
-            let suspended = wf.spec.suspend == true
+            let suspended =
+                wf.spec.suspend == true
                 || wf.status.nodes.values.contains { $0.type == .suspend && $0.phase == .running }
             return suspended ? "Running (Suspended)" : "Running"
         case .failed:
@@ -156,7 +159,8 @@ public enum WorkflowPrinter {
     /// `s3://bucket/key` for an S3 artifact location, as Argo prints it.
     static func s3Location(_ value: JSONValue?) -> String? {
         guard let value, let data = try? JSONEncoder().encode(value),
-              let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return nil }
+            let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any]
+        else { return nil }
         let bucket = object["bucket"] as? String ?? ""
         let key = object["key"] as? String ?? ""
         let insecure = object["insecure"] as? Bool ?? false

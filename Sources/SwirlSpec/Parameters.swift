@@ -29,7 +29,9 @@ public struct Outputs: Codable, Sendable, Hashable {
     public var result: String?
     public var exitCode: String?
 
-    public init(parameters: [Parameter]? = nil, artifacts: [Artifact]? = nil, result: String? = nil, exitCode: String? = nil) {
+    public init(
+        parameters: [Parameter]? = nil, artifacts: [Artifact]? = nil, result: String? = nil, exitCode: String? = nil
+    ) {
         self.parameters = parameters
         self.artifacts = artifacts
         self.result = result

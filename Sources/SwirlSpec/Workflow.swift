@@ -15,7 +15,9 @@ public struct Workflow: Codable, Sendable, Hashable {
     public var metadata: ObjectMeta
     public var spec: WorkflowSpec
 
-    public init(apiVersion: String = "argoproj.io/v1alpha1", kind: String = "Workflow", metadata: ObjectMeta, spec: WorkflowSpec) {
+    public init(
+        apiVersion: String = "argoproj.io/v1alpha1", kind: String = "Workflow", metadata: ObjectMeta, spec: WorkflowSpec
+    ) {
         self.apiVersion = apiVersion
         self.kind = kind
         self.metadata = metadata

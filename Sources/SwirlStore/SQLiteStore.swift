@@ -1,10 +1,11 @@
 import Foundation
-#if canImport(Glibc)
-    import Glibc
-#endif
 import GRDB
 import SwirlEngine
 import SwirlSpec
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// The default store: SQLite in WAL mode under `$SWIRL_HOME`, nodes as rows, an append-only event log.
 public final class SQLiteStore: WorkflowStore, @unchecked Sendable {
@@ -36,44 +37,47 @@ public final class SQLiteStore: WorkflowStore, @unchecked Sendable {
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1") { db in
-            try db.execute(sql: """
-                CREATE TABLE workflow (
-                    uid TEXT PRIMARY KEY, name TEXT NOT NULL UNIQUE, namespace TEXT NOT NULL,
-                    manifest TEXT NOT NULL, phase TEXT NOT NULL, message TEXT,
-                    created_at REAL NOT NULL, started_at REAL, finished_at REAL, progress TEXT, outputs TEXT,
-                    lease_owner TEXT, lease_expires REAL);
-                CREATE INDEX workflow_phase ON workflow(phase);
-                CREATE TABLE node (
-                    workflow_uid TEXT NOT NULL REFERENCES workflow(uid) ON DELETE CASCADE,
-                    id TEXT NOT NULL, data TEXT NOT NULL, PRIMARY KEY (workflow_uid, id)) WITHOUT ROWID;
-                CREATE TABLE event (
-                    seq INTEGER PRIMARY KEY AUTOINCREMENT, workflow_uid TEXT NOT NULL, at REAL NOT NULL, data TEXT NOT NULL);
-                CREATE INDEX event_workflow ON event(workflow_uid);
-                CREATE TABLE command (
-                    id INTEGER PRIMARY KEY AUTOINCREMENT, workflow_uid TEXT NOT NULL, kind TEXT NOT NULL);
-                CREATE TABLE template (
-                    kind TEXT NOT NULL, name TEXT NOT NULL, manifest TEXT NOT NULL, created_at REAL NOT NULL,
-                    PRIMARY KEY (kind, name));
-                """)
+            try db.execute(
+                sql: """
+                    CREATE TABLE workflow (
+                        uid TEXT PRIMARY KEY, name TEXT NOT NULL UNIQUE, namespace TEXT NOT NULL,
+                        manifest TEXT NOT NULL, phase TEXT NOT NULL, message TEXT,
+                        created_at REAL NOT NULL, started_at REAL, finished_at REAL, progress TEXT, outputs TEXT,
+                        lease_owner TEXT, lease_expires REAL);
+                    CREATE INDEX workflow_phase ON workflow(phase);
+                    CREATE TABLE node (
+                        workflow_uid TEXT NOT NULL REFERENCES workflow(uid) ON DELETE CASCADE,
+                        id TEXT NOT NULL, data TEXT NOT NULL, PRIMARY KEY (workflow_uid, id)) WITHOUT ROWID;
+                    CREATE TABLE event (
+                        seq INTEGER PRIMARY KEY AUTOINCREMENT, workflow_uid TEXT NOT NULL, at REAL NOT NULL, data TEXT NOT NULL);
+                    CREATE INDEX event_workflow ON event(workflow_uid);
+                    CREATE TABLE command (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT, workflow_uid TEXT NOT NULL, kind TEXT NOT NULL);
+                    CREATE TABLE template (
+                        kind TEXT NOT NULL, name TEXT NOT NULL, manifest TEXT NOT NULL, created_at REAL NOT NULL,
+                        PRIMARY KEY (kind, name));
+                    """)
         }
         migrator.registerMigration("v2-command-payload") { db in
             try db.execute(sql: "ALTER TABLE command ADD COLUMN payload TEXT")
         }
         migrator.registerMigration("v3-memo") { db in
-            try db.execute(sql: """
-                CREATE TABLE memo (
-                    cache TEXT NOT NULL, key TEXT NOT NULL, outputs TEXT NOT NULL, created_at REAL NOT NULL,
-                    PRIMARY KEY (cache, key)) WITHOUT ROWID
-                """)
+            try db.execute(
+                sql: """
+                    CREATE TABLE memo (
+                        cache TEXT NOT NULL, key TEXT NOT NULL, outputs TEXT NOT NULL, created_at REAL NOT NULL,
+                        PRIMARY KEY (cache, key)) WITHOUT ROWID
+                    """)
         }
         migrator.registerMigration("v4-sync") { db in
-            try db.execute(sql: """
-                CREATE TABLE sync_holder (
-                    lock TEXT NOT NULL, holder TEXT NOT NULL, workflow_uid TEXT NOT NULL, PRIMARY KEY (lock, holder));
-                CREATE TABLE sync_waiter (
-                    seq INTEGER PRIMARY KEY AUTOINCREMENT, lock TEXT NOT NULL, holder TEXT NOT NULL,
-                    workflow_uid TEXT NOT NULL, UNIQUE (lock, holder));
-                """)
+            try db.execute(
+                sql: """
+                    CREATE TABLE sync_holder (
+                        lock TEXT NOT NULL, holder TEXT NOT NULL, workflow_uid TEXT NOT NULL, PRIMARY KEY (lock, holder));
+                    CREATE TABLE sync_waiter (
+                        seq INTEGER PRIMARY KEY AUTOINCREMENT, lock TEXT NOT NULL, holder TEXT NOT NULL,
+                        workflow_uid TEXT NOT NULL, UNIQUE (lock, holder));
+                    """)
         }
         return migrator
     }
@@ -96,7 +100,9 @@ public final class SQLiteStore: WorkflowStore, @unchecked Sendable {
                         INSERT INTO workflow (uid, name, namespace, manifest, phase, created_at)
                         VALUES (?, ?, ?, ?, 'Pending', ?)
                         """,
-                    arguments: [uid, name, workflow.metadata.namespace ?? "default", manifest, createdAt.timeIntervalSince1970])
+                    arguments: [
+                        uid, name, workflow.metadata.namespace ?? "default", manifest, createdAt.timeIntervalSince1970,
+                    ])
                 try db.execute(
                     sql: "INSERT INTO event (workflow_uid, at, data) VALUES (?, ?, 'submitted')",
                     arguments: [uid, createdAt.timeIntervalSince1970])
@@ -120,11 +126,13 @@ public final class SQLiteStore: WorkflowStore, @unchecked Sendable {
     }
 
     func load(_ db: Database, where clause: String, _ argument: String) throws -> StoredWorkflow? {
-        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM workflow WHERE \(clause) = ?", arguments: [argument]) else {
+        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM workflow WHERE \(clause) = ?", arguments: [argument])
+        else {
             return nil
         }
         var nodes: [String: NodeStatus] = [:]
-        let cursor = try Row.fetchCursor(db, sql: "SELECT id, data FROM node WHERE workflow_uid = ?", arguments: [row["uid"] as String])
+        let cursor = try Row.fetchCursor(
+            db, sql: "SELECT id, data FROM node WHERE workflow_uid = ?", arguments: [row["uid"] as String])
         while let nodeRow = try cursor.next() {
             nodes[nodeRow["id"]] = try decode(NodeStatus.self, nodeRow["data"])
         }
@@ -172,12 +180,15 @@ public final class SQLiteStore: WorkflowStore, @unchecked Sendable {
                 sql: "INSERT OR REPLACE INTO node (workflow_uid, id, data) VALUES (?, ?, ?)")
             for (id, data) in nodes { try statement.execute(arguments: [batch.uid, id, data]) }
             let now = Date().timeIntervalSince1970
-            let eventStatement = try db.cachedStatement(sql: "INSERT INTO event (workflow_uid, at, data) VALUES (?, ?, ?)")
+            let eventStatement = try db.cachedStatement(
+                sql: "INSERT INTO event (workflow_uid, at, data) VALUES (?, ?, ?)")
             for event in batch.events { try eventStatement.execute(arguments: [batch.uid, now, event]) }
         }
     }
 
-    public func acquireLease(uid: String, owner: String, until: Date, now: Date, replacing deadOwner: String?) throws -> Bool {
+    public func acquireLease(uid: String, owner: String, until: Date, now: Date, replacing deadOwner: String?) throws
+        -> Bool
+    {
         try db.write { db in
             try db.execute(
                 sql: """
@@ -215,7 +226,8 @@ public final class SQLiteStore: WorkflowStore, @unchecked Sendable {
 
     public func hasUnfinishedWorkflows() throws -> Bool {
         try db.read { db in
-            try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM workflow WHERE phase IN ('Pending', 'Running', ''))")
+            try Bool.fetchOne(
+                db, sql: "SELECT EXISTS (SELECT 1 FROM workflow WHERE phase IN ('Pending', 'Running', ''))")
                 ?? false
         }
     }
@@ -234,7 +246,8 @@ public final class SQLiteStore: WorkflowStore, @unchecked Sendable {
     public func enqueueCommand(uid: String, kind: String, payload: String?) throws {
         try db.write { db in
             try db.execute(
-                sql: "INSERT INTO command (workflow_uid, kind, payload) VALUES (?, ?, ?)", arguments: [uid, kind, payload])
+                sql: "INSERT INTO command (workflow_uid, kind, payload) VALUES (?, ?, ?)",
+                arguments: [uid, kind, payload])
         }
     }
 
@@ -251,11 +264,13 @@ public final class SQLiteStore: WorkflowStore, @unchecked Sendable {
         try db.write { db in
             var free = true
             for (lock, limit) in limits.sorted(by: { $0.key < $1.key }) {
-                let held = try Bool.fetchOne(
-                    db, sql: "SELECT EXISTS (SELECT 1 FROM sync_holder WHERE lock = ? AND holder = ?)",
-                    arguments: [lock, holder]) ?? false
+                let held =
+                    try Bool.fetchOne(
+                        db, sql: "SELECT EXISTS (SELECT 1 FROM sync_holder WHERE lock = ? AND holder = ?)",
+                        arguments: [lock, holder]) ?? false
                 if held { continue }
-                let count = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM sync_holder WHERE lock = ?", arguments: [lock]) ?? 0
+                let count =
+                    try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM sync_holder WHERE lock = ?", arguments: [lock]) ?? 0
                 let first = try String.fetchOne(
                     db, sql: "SELECT holder FROM sync_waiter WHERE lock = ? ORDER BY seq LIMIT 1", arguments: [lock])
                 if count >= limit || (first != nil && first != holder) { free = false }

@@ -11,7 +11,9 @@ public struct StoredWorkflow: Sendable {
     public var createdAt: Date
     public var status: WorkflowStatus
 
-    public init(uid: String, name: String, namespace: String, workflow: Workflow, createdAt: Date, status: WorkflowStatus) {
+    public init(
+        uid: String, name: String, namespace: String, workflow: Workflow, createdAt: Date, status: WorkflowStatus
+    ) {
         self.uid = uid
         self.name = name
         self.namespace = namespace

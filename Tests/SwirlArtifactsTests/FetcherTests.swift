@@ -30,7 +30,9 @@ struct FetcherTests {
         let scratch = try Scratch()
         let origin = scratch.path("origin")
         try scratch.write("origin/f.txt", "v1")
-        let env = ["GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@e", "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@e"]
+        let env = [
+            "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@e", "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@e",
+        ]
         try HostTool.run("git", ["init", "-q", "-b", "main", origin.path])
         try HostTool.run("git", ["-C", origin.path, "add", "."], environment: env)
         try HostTool.run("git", ["-C", origin.path, "commit", "-qm", "one"], environment: env)

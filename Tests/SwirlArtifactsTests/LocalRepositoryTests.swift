@@ -59,9 +59,11 @@ struct LocalRepositoryTests {
         }
     }
 
-    @Test("keys that could leave the root are rejected", arguments: [
-        "", "/etc/passwd", "../escape", "a/../../b", "a//b", "./a", "a/./b", "a/..", "a\0b",
-    ])
+    @Test(
+        "keys that could leave the root are rejected",
+        arguments: [
+            "", "/etc/passwd", "../escape", "a/../../b", "a//b", "./a", "a/./b", "a/..", "a\0b",
+        ])
     func invalidKeys(key: String) throws {
         let scratch = try Scratch()
         let repository = LocalArtifactRepository(root: scratch.path("repo"))

@@ -30,7 +30,8 @@ final class Scratch: @unchecked Sendable {
 
     func isDirectory(_ relative: String) -> Bool {
         var isDirectory: ObjCBool = false
-        return FileManager.default.fileExists(atPath: path(relative).path, isDirectory: &isDirectory) && isDirectory.boolValue
+        return FileManager.default.fileExists(atPath: path(relative).path, isDirectory: &isDirectory)
+            && isDirectory.boolValue
     }
 
     func exists(_ relative: String) -> Bool { FileManager.default.fileExists(atPath: path(relative).path) }

@@ -29,7 +29,8 @@ struct CrashSafetyTests {
                 submit.kill9()
                 let result = submit.finish(timeout: 5)
                 let log: String = swirl.pollLog.suffix(10).joined(separator: "\n")
-                Issue.record("task '\(task)' never seen Running in \(Date().timeIntervalSince(pollStart))s:\n\(log)\n\(result)")
+                Issue.record(
+                    "task '\(task)' never seen Running in \(Date().timeIntervalSince(pollStart))s:\n\(log)\n\(result)")
                 return
             }
             submit.kill9()
@@ -75,7 +76,8 @@ struct CrashSafetyTests {
             let running = try swirl.poll(name, timeout: 20, every: 0.05) { $0.node("second")?.phase == "Running" }
             try #require(
                 running?.node("second")?.phase == "Running",
-                "not seen Running in \(Date().timeIntervalSince(pollStart))s:\n\(swirl.pollLog.joined(separator: "\n"))")
+                "not seen Running in \(Date().timeIntervalSince(pollStart))s:\n\(swirl.pollLog.joined(separator: "\n"))"
+            )
 
             let controllers = swirl.processes().filter { pid in
                 let data = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline") ?? Data()

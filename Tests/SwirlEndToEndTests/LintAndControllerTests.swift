@@ -41,7 +41,9 @@ struct LintCLITests {
             #expect(lint.status == 1, "\(lint)")
             #expect(!lint.stdout.contains("Fatal error") && !lint.stderr.contains("Fatal error"), "\(lint)")
             let line = try #require(lint.stdoutLines.first, "\(lint)")
-            #expect(line.wholeMatch(of: #/^Tests/Fixtures/e2e/lint-broken-yaml\.yaml:\d+:\d+: error: .*YAML.*$/#) != nil, "\(line)")
+            #expect(
+                line.wholeMatch(of: #/^Tests/Fixtures/e2e/lint-broken-yaml\.yaml:\d+:\d+: error: .*YAML.*$/#) != nil,
+                "\(line)")
             #expect(line.contains("line 10"), "the message should point at the unterminated quote on line 10: \(line)")
 
             // Submitting it fails the same way, without storing anything.
@@ -118,7 +120,8 @@ struct ControllerTests {
         try withSwirlHome { swirl in
             let markers = try swirl.hostDirectory("markers")
             let file = try swirl.instantiate("noop-fifty.yaml", ["__MARKER_DIR__": markers.path])
-            let submit = try swirl.run(["submit", file.path, "--executor", "noop", "--wait", "-o", "json"], timeout: 30)
+            let submit = try swirl.run(
+                ["submit", file.path, "--executor", "noop", "--wait", "-o", "json"], timeout: 30)
             try #require(submit.succeeded, "\(submit)")
             #expect(submit.seconds < 10, "noop run of 50 tasks took \(submit.seconds)s")
             let wf = try Workflow(json: submit.stdout)
@@ -128,7 +131,9 @@ struct ControllerTests {
             #expect(wf.nodes.allSatisfy { $0.phase == "Succeeded" })
             let left = try FileManager.default.contentsOfDirectory(atPath: markers.path)
             #expect(left.isEmpty, "the noop executor ran steps: \(left.sorted())")
-            let pods = (try? FileManager.default.contentsOfDirectory(atPath: swirl.home.appendingPathComponent("pods").path)) ?? []
+            let pods =
+                (try? FileManager.default.contentsOfDirectory(atPath: swirl.home.appendingPathComponent("pods").path))
+                ?? []
             #expect(pods.isEmpty, "the noop executor prepared pod sandboxes: \(pods.sorted())")
         }
     }

@@ -31,7 +31,9 @@ struct PipelineTests {
             try #require(logs.succeeded, "\(logs)")
             #expect(!store.podName.isEmpty)
             #expect(
-                logs.stdoutLines.contains { $0.hasPrefix(store.podName) && $0.contains("data_processed_payload_from_api") },
+                logs.stdoutLines.contains {
+                    $0.hasPrefix(store.podName) && $0.contains("data_processed_payload_from_api")
+                },
                 "\(logs.stdout)")
             #expect(!logs.stdoutLines.contains { !$0.hasPrefix(store.podName) && $0.contains("data_processed") })
 

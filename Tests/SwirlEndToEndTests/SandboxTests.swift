@@ -63,7 +63,9 @@ struct SandboxTests {
     @Test func exitCodeThreeFailsTheNodeAndTheWorkflow() throws {
         try withSwirlHome { swirl in
             let submit = try swirl.run(["submit", fixture("exit3.yaml").path, "--wait", "-o", "json"])
-            #expect(submit.exitedNormally && submit.status != 0, "submit --wait of a failing workflow must exit non-zero: \(submit)")
+            #expect(
+                submit.exitedNormally && submit.status != 0,
+                "submit --wait of a failing workflow must exit non-zero: \(submit)")
             let wf = try Workflow(json: submit.stdout)
             #expect(wf.phase == "Failed")
             let boom = try #require(wf.node("boom"))

@@ -14,7 +14,8 @@ struct StoreConcurrencyTests {
             let failures = results.filter { !$0.succeeded }
             #expect(
                 failures.isEmpty,
-                "\(failures.count)/\(results.count) concurrent `swirl list` on a fresh home failed:\n\(failures.map(\.stderr).joined())")
+                "\(failures.count)/\(results.count) concurrent `swirl list` on a fresh home failed:\n\(failures.map(\.stderr).joined())"
+            )
         }
     }
 }

@@ -55,12 +55,15 @@ struct CommandResult: CustomStringConvertible {
 }
 
 /// glibc's `posix_spawn_file_actions_addchdir_np` (2.29+), which the Glibc module does not import.
-private let addChdirAction: (@convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, UnsafePointer<CChar>) -> Int32)? = {
-    guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "posix_spawn_file_actions_addchdir_np") else { return nil }
-    return unsafeBitCast(
-        symbol,
-        to: (@convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, UnsafePointer<CChar>) -> Int32).self)
-}()
+private let addChdirAction:
+    (@convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, UnsafePointer<CChar>) -> Int32)? = {
+        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "posix_spawn_file_actions_addchdir_np") else {
+            return nil
+        }
+        return unsafeBitCast(
+            symbol,
+            to: (@convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, UnsafePointer<CChar>) -> Int32).self)
+    }()
 
 /// A running `swirl` subprocess with its output going to files (no pipe deadlocks).
 ///
@@ -77,8 +80,10 @@ final class RunningCommand: @unchecked Sendable {
 
     /// `inheritedFD`: a descriptor of ours that the child gets as fd 3 (everything else of ours is not passed on
     /// except what lacks close-on-exec).
-    init(executable: String, arguments: [String], environment: [String: String], directory: String,
-         stdoutURL: URL, stderrURL: URL, inheritedFD: Int32? = nil) throws {
+    init(
+        executable: String, arguments: [String], environment: [String: String], directory: String,
+        stdoutURL: URL, stderrURL: URL, inheritedFD: Int32? = nil
+    ) throws {
         self.arguments = arguments
         self.stdoutURL = stdoutURL
         self.stderrURL = stderrURL
@@ -193,13 +198,18 @@ final class SwirlHome: @unchecked Sendable {
     func poll(
         _ name: String, timeout: Double, every interval: Double = 0.1, stopIf: () -> Bool = { false },
         until condition: (Workflow) -> Bool
-    ) throws -> Workflow?
-    {
+    ) throws -> Workflow? {
         let deadline = Date().addingTimeInterval(timeout)
         var last: Workflow?
         while Date() < deadline {
             let result = try run(["get", name, "-o", "json"], timeout: 20)
-            pollLog.append(String(format: "%.2f ", Date().timeIntervalSince1970.truncatingRemainder(dividingBy: 100)) + (result.succeeded ? (try? Workflow(json: result.stdout)).map { wf in (wf.phase ?? "-") + " " + wf.nodes.map { "\($0.displayName)=\($0.phase)" }.sorted().joined(separator: ",") } ?? "bad json" : "FAILED \(result.status) \(result.stderr)"))
+            pollLog.append(
+                String(format: "%.2f ", Date().timeIntervalSince1970.truncatingRemainder(dividingBy: 100))
+                    + (result.succeeded
+                        ? (try? Workflow(json: result.stdout)).map { wf in
+                            (wf.phase ?? "-") + " "
+                                + wf.nodes.map { "\($0.displayName)=\($0.phase)" }.sorted().joined(separator: ",")
+                        } ?? "bad json" : "FAILED \(result.status) \(result.stderr)"))
             if result.succeeded, let wf = try? Workflow(json: result.stdout) {
                 last = wf
                 if condition(wf) { return wf }

@@ -157,7 +157,9 @@ import Testing
                 """)
         ) { pod in
             pod.baseName == "gen"
-                ? PodAnswer(stdout: "r-\(pod.displayName.dropFirst(6).prefix(1))", outputParameters: ["p": "p-\(pod.displayName.dropFirst(6).prefix(1))"])
+                ? PodAnswer(
+                    stdout: "r-\(pod.displayName.dropFirst(6).prefix(1))",
+                    outputParameters: ["p": "p-\(pod.displayName.dropFirst(6).prefix(1))"])
                 : .ok
         }
         #expect(h.run() == .succeeded)

@@ -98,7 +98,8 @@ import Testing
     @Test func lostStartPodsAreRecoverable() throws {
         var fresh = try EngineHarness(DAGTests.diamond)
         fresh.start()
-        let actions = fresh.engine.handle(.podFinished(nodeID: fresh.started[0].nodeID, result: PodResult(exitCode: 0)), now: fresh.clock)
+        let actions = fresh.engine.handle(
+            .podFinished(nodeID: fresh.started[0].nodeID, result: PodResult(exitCode: 0)), now: fresh.clock)
         let lostRequests = actions.compactMap { action -> PodRequest? in
             if case .startPod(let request) = action { return request }
             return nil
@@ -169,9 +170,11 @@ import Testing
     /// The store writes only `takeChangedNodeIDs()`; rows rebuilt that way must equal the status after every event.
     @Test func changedNodeIDsCoverEveryChange() throws {
         for yaml in [Self.mixed, DAGTests.diamond, retryWorkflow(#"{limit: 3, backoff: {duration: "5s"}}"#)] {
-            var h = try EngineHarness(yaml, responder: { pod in
-                pod.displayName.hasSuffix("(0)") ? .exit(1) : Self.responder(pod)
-            })
+            var h = try EngineHarness(
+                yaml,
+                responder: { pod in
+                    pod.displayName.hasSuffix("(0)") ? .exit(1) : Self.responder(pod)
+                })
             h.mirror = [:]
             h.run()
             #expect(h.isCompleted)

@@ -12,7 +12,9 @@ import Testing
 
     static func chain(_ count: Int) -> String {
         var lines = ["      - {name: t0, template: echo}"]
-        for index in 1..<count { lines.append("      - {name: t\(index), template: echo, dependencies: [t\(index - 1)]}") }
+        for index in 1..<count {
+            lines.append("      - {name: t\(index), template: echo, dependencies: [t\(index - 1)]}")
+        }
         return workflowYAML("  - name: main\n    dag:\n      tasks:\n\(lines.joined(separator: "\n"))\n\(echoTemplate)")
     }
 
@@ -103,27 +105,41 @@ import Testing
     @Test func perTaskCostOfDAGFanOut() throws {
         let small = try Self.perTaskMicros(Self.independentDAG(500), tasks: 500)
         let large = try Self.perTaskMicros(Self.independentDAG(4_000), tasks: 4_000)
-        print("fan-out DAG start: n=500 \(small.start) µs/task, n=4000 \(large.start) µs/task; finish \(small.finish) → \(large.finish) µs")
+        print(
+            "fan-out DAG start: n=500 \(small.start) µs/task, n=4000 \(large.start) µs/task; finish \(small.finish) → \(large.finish) µs"
+        )
         withKnownIssue("startTask → dagTask(_:dagNode:) scans every task of the template", isIntermittent: true) {
-            #expect(large.start / small.start < 2, "per-task cost of starting the DAG grew \(large.start / small.start)×")
+            #expect(
+                large.start / small.start < 2, "per-task cost of starting the DAG grew \(large.start / small.start)×")
         }
     }
 
     @Test func perEventCostOfChain() throws {
         let small = try Self.perTaskMicros(Self.chain(250), tasks: 250)
         let large = try Self.perTaskMicros(Self.chain(2_000), tasks: 2_000)
-        print("chain podFinished: n=250 \(small.finish) µs, n=2000 \(large.finish) µs, ratio \(large.finish / small.finish)")
-        withKnownIssue("dagTaskCompleted → startTask → dagTask(_:dagNode:) scans every task of the template", isIntermittent: true) {
-            #expect(large.finish / small.finish < 2, "per-event cost grew \(large.finish / small.finish)× for 8× the tasks")
+        print(
+            "chain podFinished: n=250 \(small.finish) µs, n=2000 \(large.finish) µs, ratio \(large.finish / small.finish)"
+        )
+        withKnownIssue(
+            "dagTaskCompleted → startTask → dagTask(_:dagNode:) scans every task of the template", isIntermittent: true
+        ) {
+            #expect(
+                large.finish / small.finish < 2, "per-event cost grew \(large.finish / small.finish)× for 8× the tasks")
         }
     }
 
     @Test func perEventCostOfLoop() throws {
         let small = try Self.perTaskMicros(Self.loop(200), tasks: 200)
         let large = try Self.perTaskMicros(Self.loop(1_600), tasks: 1_600)
-        print("withItems podFinished: n=200 \(small.finish) µs, n=1600 \(large.finish) µs, ratio \(large.finish / small.finish)")
-        withKnownIssue("stepGroupChildCompleted maps every child of the group on each child's completion (Engine+Steps.swift)", isIntermittent: true) {
-            #expect(large.finish / small.finish < 3, "per-event cost grew \(large.finish / small.finish)× for 8× the items")
+        print(
+            "withItems podFinished: n=200 \(small.finish) µs, n=1600 \(large.finish) µs, ratio \(large.finish / small.finish)"
+        )
+        withKnownIssue(
+            "stepGroupChildCompleted maps every child of the group on each child's completion (Engine+Steps.swift)",
+            isIntermittent: true
+        ) {
+            #expect(
+                large.finish / small.finish < 3, "per-event cost grew \(large.finish / small.finish)× for 8× the items")
         }
     }
 }

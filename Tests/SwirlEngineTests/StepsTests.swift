@@ -131,10 +131,10 @@ let echoTemplate = """
         var h = try EngineHarness(
             workflowYAML(
                 spec: """
-                  arguments:
-                    parameters:
-                    - {name: coin, value: tails}
-                """,
+                      arguments:
+                        parameters:
+                        - {name: coin, value: tails}
+                    """,
                 """
                   - name: main
                     steps:
@@ -159,10 +159,10 @@ let echoTemplate = """
         var h = try EngineHarness(
             workflowYAML(
                 spec: """
-                  arguments:
-                    parameters:
-                    - {name: greeting, value: hello}
-                """,
+                      arguments:
+                        parameters:
+                        - {name: greeting, value: hello}
+                    """,
                 """
                   - name: main
                     inputs:

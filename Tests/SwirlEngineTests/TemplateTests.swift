@@ -153,11 +153,11 @@ import Testing
         var h = try EngineHarness(
             workflowYAML(
                 spec: """
-                  hooks:
-                    exit:
-                      template: echo
-                      arguments: {parameters: [{name: x, value: "{{workflow.status}}"}]}
-                """,
+                      hooks:
+                        exit:
+                          template: echo
+                          arguments: {parameters: [{name: x, value: "{{workflow.status}}"}]}
+                    """,
                 """
                   - name: main
                     container: {image: alpine, command: [main]}
@@ -289,7 +289,8 @@ import Testing
                       transformation:
                       - expression: 'filter(data, {# endsWith ".log"})'
                       - expression: 'map(data, {# + ".x"})'
-                """)) { _ in .out("wf/files/a.log\nwf/files/b.txt\nwf/files/c.log") }
+                """)
+        ) { _ in .out("wf/files/a.log\nwf/files/b.txt\nwf/files/c.log") }
         #expect(h.run() == .succeeded)
         let request = try #require(h.started.first)
         #expect(request.inputArtifacts.first?.source == .repository(key: "wf/files"))

@@ -74,8 +74,9 @@ struct ExecutorLifecycleTests {
     @Test("removeWorkflowData deletes the pods and the workflow's volumes")
     func removeWorkflowData() async throws {
         let fixture = try SandboxFixture()
-        let request = try pod("to-delete", workflowUID: "uid-del", argv: sh("echo x > /v/f"),
-                              mounts: [#"{"name": "v", "mountPath": "/v"}"#], workflowVolumes: [emptyDir("v")])
+        let request = try pod(
+            "to-delete", workflowUID: "uid-del", argv: sh("echo x > /v/f"),
+            mounts: [#"{"name": "v", "mountPath": "/v"}"#], workflowVolumes: [emptyDir("v")])
         _ = try await fixture.run(request)
         let volume = fixture.layout.volumesDirectory.appendingPathComponent("uid-del")
         #expect(FileManager.default.fileExists(atPath: volume.path))

@@ -11,10 +11,12 @@ struct SandboxArtifactTests {
     func seededRepository(_ fixture: SandboxFixture) throws -> LocalArtifactRepository {
         let repository = LocalArtifactRepository(root: fixture.layout.artifactsDirectory)
         let seed = fixture.home.appendingPathComponent("seed", isDirectory: true)
-        try FileManager.default.createDirectory(at: seed.appendingPathComponent("dir/sub"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            at: seed.appendingPathComponent("dir/sub"), withIntermediateDirectories: true)
         try Data("from-repo\n".utf8).write(to: seed.appendingPathComponent("hello.txt"))
         try Data("deep\n".utf8).write(to: seed.appendingPathComponent("dir/sub/deep.txt"))
-        try Archive.tarGzip(path: seed.appendingPathComponent("hello.txt"), to: seed.appendingPathComponent("hello.tgz"))
+        try Archive.tarGzip(
+            path: seed.appendingPathComponent("hello.txt"), to: seed.appendingPathComponent("hello.tgz"))
         try repository.put(key: "seed/hello.tgz", from: seed.appendingPathComponent("hello.tgz"))
         try repository.put(key: "seed/dir/", from: seed.appendingPathComponent("dir"))
         return repository
@@ -25,11 +27,13 @@ struct SandboxArtifactTests {
         let fixture = try SandboxFixture()
         let repository = try seededRepository(fixture)
         let hostConfig = "/etc/swirl-artifact-test-\(UUID().uuidString).txt"
-        var request = try pod(argv: sh("""
-            cat /tmp/in.txt; cat \(hostConfig); stat -c %a \(hostConfig); cat /data/deep.txt
-            mkdir -p /tmp/out/sub && echo a > /tmp/out/a.txt && echo b > /tmp/out/sub/b.txt
-            echo root > /out.txt; echo to-stderr >&2
-            """))
+        var request = try pod(
+            argv: sh(
+                """
+                cat /tmp/in.txt; cat \(hostConfig); stat -c %a \(hostConfig); cat /data/deep.txt
+                mkdir -p /tmp/out/sub && echo a > /tmp/out/a.txt && echo b > /tmp/out/sub/b.txt
+                echo root > /out.txt; echo to-stderr >&2
+                """))
         request.inputArtifacts = [
             ArtifactPlacement(name: "repo", path: "/tmp/in.txt", source: .repository(key: "seed/hello.tgz")),
             ArtifactPlacement(name: "config", path: hostConfig, source: .raw("raw-text\n"), mode: 0o600),
@@ -47,7 +51,10 @@ struct SandboxArtifactTests {
         #expect(result.exitCode == 0, "\(result)")
         #expect(result.stdout == "from-repo\nraw-text\n600\ndeep")
         #expect(result.artifactErrors.isEmpty, "\(result.artifactErrors)")
-        #expect(result.savedArtifacts == ["dir": "wf/pod/dir.tgz", "file": "wf/pod/out.txt", "main-logs": "wf/pod/main.log"])
+        #expect(
+            result.savedArtifacts == [
+                "dir": "wf/pod/dir.tgz", "file": "wf/pod/out.txt", "main-logs": "wf/pod/main.log",
+            ])
         #expect(!FileManager.default.fileExists(atPath: hostConfig), "the raw artifact reached the host")
 
         let root = fixture.layout.artifactsDirectory
@@ -60,8 +67,9 @@ struct SandboxArtifactTests {
         let log = try String(contentsOf: root.appendingPathComponent("wf/pod/main.log"), encoding: .utf8)
         #expect(log.hasPrefix("from-repo\n") && log.hasSuffix("to-stderr\n"), "\(log)")
         let podDirectory = fixture.layout.podDirectory(request.podName)
-        #expect(!FileManager.default.fileExists(atPath: podDirectory.appendingPathComponent("artifacts").path),
-                "staged artifacts were left in the pod directory")
+        #expect(
+            !FileManager.default.fileExists(atPath: podDirectory.appendingPathComponent("artifacts").path),
+            "staged artifacts were left in the pod directory")
     }
 
     @Test("a missing non-optional output is an artifact error; the step's exit code stands")
@@ -85,7 +93,9 @@ struct SandboxArtifactTests {
         var request = try pod(
             argv: sh("echo v > /mnt/work/v.txt; echo more >> /data/deep.txt; exit 2"),
             mounts: [#"{"name": "workdir", "mountPath": "/mnt/work"}"#], workflowVolumes: [emptyDir("workdir")])
-        request.inputArtifacts = [ArtifactPlacement(name: "tree", path: "/data", source: .repository(key: "seed/dir/sub/"))]
+        request.inputArtifacts = [
+            ArtifactPlacement(name: "tree", path: "/data", source: .repository(key: "seed/dir/sub/"))
+        ]
         request.outputArtifacts = [
             ArtifactCapture(name: "vol", path: "/mnt/work/v.txt", key: "wf/p/v.txt", archive: .none),
             ArtifactCapture(name: "tree", path: "/data", key: "wf/p/tree.zip", archive: .zip),
@@ -104,14 +114,16 @@ struct SandboxArtifactTests {
     func inputIntoVolume() async throws {
         let fixture = try SandboxFixture()
         let mount = #"{"name": "workdir", "mountPath": "/mnt/work"}"#
-        var first = try pod(workflowUID: "uid-v", argv: sh("cat /mnt/work/in/config.txt"), mounts: [mount],
-                            workflowVolumes: [emptyDir("workdir")])
+        var first = try pod(
+            workflowUID: "uid-v", argv: sh("cat /mnt/work/in/config.txt"), mounts: [mount],
+            workflowVolumes: [emptyDir("workdir")])
         first.inputArtifacts = [ArtifactPlacement(name: "config", path: "/mnt/work/in/config.txt", source: .raw("cfg"))]
         let read = try await fixture.run(first)
         #expect(read.exitCode == 0 && read.stdout == "cfg", "\(read)")
-        let second = try await fixture.run(try pod(
-            workflowUID: "uid-v", argv: sh("cat /mnt/work/in/config.txt"), mounts: [mount],
-            workflowVolumes: [emptyDir("workdir")]))
+        let second = try await fixture.run(
+            try pod(
+                workflowUID: "uid-v", argv: sh("cat /mnt/work/in/config.txt"), mounts: [mount],
+                workflowVolumes: [emptyDir("workdir")]))
         #expect(second.stdout == "cfg", "\(second)")
     }
 
@@ -119,7 +131,9 @@ struct SandboxArtifactTests {
     func missingInput() async throws {
         let fixture = try SandboxFixture()
         var request = try pod(argv: sh("echo ran"))
-        request.inputArtifacts = [ArtifactPlacement(name: "in", path: "/tmp/in", source: .repository(key: "no/such.tgz"))]
+        request.inputArtifacts = [
+            ArtifactPlacement(name: "in", path: "/tmp/in", source: .repository(key: "no/such.tgz"))
+        ]
         request.archiveLogsKey = "wf/p/main.log"
         let result = try await fixture.run(request)
         #expect(result.exitCode == nil)
@@ -129,9 +143,11 @@ struct SandboxArtifactTests {
         #expect(result.savedArtifacts.isEmpty)
     }
 
-    @Test("artifact paths with '..', or names that are not one path component, are rejected", arguments: [
-        ("ok", "/a/../etc/passwd"), ("bad/name", "/tmp/x"), ("ok", "/"),
-    ])
+    @Test(
+        "artifact paths with '..', or names that are not one path component, are rejected",
+        arguments: [
+            ("ok", "/a/../etc/passwd"), ("bad/name", "/tmp/x"), ("ok", "/"),
+        ])
     func invalidPlacement(name: String, path: String) async throws {
         let fixture = try SandboxFixture()
         var request = try pod(argv: ["true"])

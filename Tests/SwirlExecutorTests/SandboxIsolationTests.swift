@@ -10,15 +10,20 @@ struct SandboxIsolationTests {
     func writesAreEphemeral() async throws {
         let fixture = try SandboxFixture()
         let tag = UUID().uuidString
-        let first = try await fixture.run(try pod(argv: sh(
-            "echo 1 > /etc/swirl-\(tag) && mkdir -p /out-\(tag) && echo 2 > /out-\(tag)/y && echo 3 > /tmp/z-\(tag) && echo ok")))
+        let first = try await fixture.run(
+            try pod(
+                argv: sh(
+                    "echo 1 > /etc/swirl-\(tag) && mkdir -p /out-\(tag) && echo 2 > /out-\(tag)/y && echo 3 > /tmp/z-\(tag) && echo ok"
+                )))
         #expect(first.exitCode == 0, "\(first)")
         #expect(first.stdout == "ok")
         for path in ["/etc/swirl-\(tag)", "/out-\(tag)", "/tmp/z-\(tag)"] {
             #expect(!FileManager.default.fileExists(atPath: path), "\(path) leaked to the host")
         }
-        let second = try await fixture.run(try pod(argv: sh(
-            "test ! -e /etc/swirl-\(tag) && test ! -e /out-\(tag) && test ! -e /tmp/z-\(tag)")))
+        let second = try await fixture.run(
+            try pod(
+                argv: sh(
+                    "test ! -e /etc/swirl-\(tag) && test ! -e /out-\(tag) && test ! -e /tmp/z-\(tag)")))
         #expect(second.exitCode == 0, "the second step saw the first step's files: \(second)")
     }
 
@@ -38,9 +43,10 @@ struct SandboxIsolationTests {
     @Test("the environment is clean: PATH, HOME, HOSTNAME and the request's variables")
     func environment() async throws {
         let fixture = try SandboxFixture()
-        let result = try await fixture.run(try pod(
-            "env-pod", argv: sh("echo \"$HOME|$HOSTNAME|$(hostname)|$GREETING|${SWIRL_TEST_SECRET:-unset}|$PATH\""),
-            env: ["GREETING": "hi there"]))
+        let result = try await fixture.run(
+            try pod(
+                "env-pod", argv: sh("echo \"$HOME|$HOSTNAME|$(hostname)|$GREETING|${SWIRL_TEST_SECRET:-unset}|$PATH\""),
+                env: ["GREETING": "hi there"]))
         let fields = (result.stdout ?? "").split(separator: "|", omittingEmptySubsequences: false).map(String.init)
         #expect(fields.count == 6, "\(result)")
         #expect(Array(fields.prefix(5)) == ["/root", "env-pod", "env-pod", "hi there", "unset"])

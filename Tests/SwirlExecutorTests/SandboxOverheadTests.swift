@@ -18,7 +18,9 @@ struct SandboxOverheadTests {
             millis.append(Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000)
         }
         let median = millis.sorted()[millis.count / 2]
-        print("sandbox overhead for `true`: median \(Int(median)) ms, min \(Int(millis.min() ?? 0)) ms, max \(Int(millis.max() ?? 0)) ms")
+        print(
+            "sandbox overhead for `true`: median \(Int(median)) ms, min \(Int(millis.min() ?? 0)) ms, max \(Int(millis.max() ?? 0)) ms"
+        )
         #expect(median < 1000)
     }
 }

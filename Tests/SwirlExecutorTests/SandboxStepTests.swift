@@ -32,10 +32,15 @@ struct SandboxStepTests {
         #expect(stderr == "oops\n")
     }
 
-    @Test("a script template's source runs from /argo/staging/script", arguments: [
-        (["sh"], "echo from sh; exit 4", "from sh", Int32(4)),
-        (["python3"], "import sys\nprint('from python', sys.argv[0])", "from python /argo/staging/script", Int32(0)),
-    ])
+    @Test(
+        "a script template's source runs from /argo/staging/script",
+        arguments: [
+            (["sh"], "echo from sh; exit 4", "from sh", Int32(4)),
+            (
+                ["python3"], "import sys\nprint('from python', sys.argv[0])", "from python /argo/staging/script",
+                Int32(0)
+            ),
+        ])
     func script(command: [String], source: String, expected: String, code: Int32) async throws {
         let fixture = try SandboxFixture()
         let result = try await fixture.run(try pod(argv: command, script: source))
@@ -87,8 +92,9 @@ struct SandboxStepTests {
         let fixture = try SandboxFixture()
         let tag = UUID().uuidString
         let started = Date()
-        let result = try await fixture.run(try pod(
-            argv: sh("trap '' TERM; (sleep 300; echo \(tag)) & sleep 300"), deadline: 0.5))
+        let result = try await fixture.run(
+            try pod(
+                argv: sh("trap '' TERM; (sleep 300; echo \(tag)) & sleep 300"), deadline: 0.5))
         #expect(result.error == PodRunner.deadlineMessage)
         #expect(Date().timeIntervalSince(started) < 120)
         #expect(processes(containing: tag).isEmpty, "the step's processes survived")

@@ -27,7 +27,9 @@ final class SandboxFixture: @unchecked Sendable {
         try requireSandboxTools()
         let files = try #require(try executor.writeRequest(request))
         let result: PodResult? = await withCheckedContinuation { continuation in
-            let thread = Thread { continuation.resume(returning: Supervisor.runInProcess(podDirectory: files.directory)) }
+            let thread = Thread {
+                continuation.resume(returning: Supervisor.runInProcess(podDirectory: files.directory))
+            }
             thread.start()
         }
         return try #require(result)

@@ -4,13 +4,16 @@ import Testing
 
 @Suite struct ExprValueTests {
     @Test func parsesJSON() {
-        #expect(ExprValue(json: #"{"a": [1, 2.5, "x", true, null], "b": {}}"#)
-            == ["a": [1, 2.5, "x", true, .null], "b": .map([:])])
+        #expect(
+            ExprValue(json: #"{"a": [1, 2.5, "x", true, null], "b": {}}"#)
+                == ["a": [1, 2.5, "x", true, .null], "b": .map([:])])
         #expect(ExprValue(json: "1e2") == .double(100))
         #expect(ExprValue(json: "-7") == .int(-7))
         #expect(ExprValue(json: "123456789012345678901234") == .double(123456789012345678901234))
         #expect(ExprValue(json: #""\u00e9\n\ud83d\ude00""#) == "é\n😀")
-        for bad in ["", "{", "[1,]", "01", "tru", "\"abc", "{\"a\" 1}", "1 2", "[" + String(repeating: "[", count: 600)] {
+        for bad in [
+            "", "{", "[1,]", "01", "tru", "\"abc", "{\"a\" 1}", "1 2", "[" + String(repeating: "[", count: 600),
+        ] {
             #expect(ExprValue(json: bad) == nil, "\(bad)")
         }
     }

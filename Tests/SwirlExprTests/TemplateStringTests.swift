@@ -49,10 +49,14 @@ import Testing
             (#"{{="'"}}"#, "'"),
             (#"{{='"'}}"#, #"""#),
             ("{{=true == false}}", "false"),
-            (#"{{=jsonpath('{"employees": [{"name": "Baris", "age":43}, {"name": "Mo", "age": 42}]}', "#
-                + #"'$.employees[*].name')}}"#, #"["Baris","Mo"]"#),
-            (#"{{=jsonpath('{"employees": [{"name": "Baris", "age":43}]}', '$.employees[0]')}}"#,
-                #"{"age":43,"name":"Baris"}"#),
+            (
+                #"{{=jsonpath('{"employees": [{"name": "Baris", "age":43}, {"name": "Mo", "age": 42}]}', "#
+                    + #"'$.employees[*].name')}}"#, #"["Baris","Mo"]"#
+            ),
+            (
+                #"{{=jsonpath('{"employees": [{"name": "Baris", "age":43}]}', '$.employees[0]')}}"#,
+                #"{"age":43,"name":"Baris"}"#
+            ),
         ]
         for (input, want) in cases {
             #expect(try TemplateString.substitute(input, lookup: { _ in nil }, env: { [:] }) == want, "\(input)")
@@ -79,20 +83,24 @@ import Testing
 
     @Test func expressionsWithoutEnvStayVerbatim() throws {
         var called = false
-        let out = try TemplateString.substitute("{{=1+1}} {{item}}", lookup: {
-            called = true
-            return $0 == "item" ? "i" : nil
-        })
+        let out = try TemplateString.substitute(
+            "{{=1+1}} {{item}}",
+            lookup: {
+                called = true
+                return $0 == "item" ? "i" : nil
+            })
         #expect(out == "{{=1+1}} i")
         #expect(called)
     }
 
     @Test func envNotCalledWithoutExpressions() throws {
         var called = false
-        _ = try TemplateString.substitute("{{item}}", lookup: lookup, env: {
-            called = true
-            return [:]
-        })
+        _ = try TemplateString.substitute(
+            "{{item}}", lookup: lookup,
+            env: {
+                called = true
+                return [:]
+            })
         #expect(!called)
     }
 

@@ -12,13 +12,14 @@ import Testing
         c.spec.priority = 5
         c.status.message = "child 'x' failed"
         let text = WorkflowPrinter.list([a, b, c], now: Fx.t(300))
-        #expect(text == """
-            NAME             STATUS      AGE   DURATION   PRIORITY   MESSAGE
-            wf-a             Running     5m    5m         0
-            wf-b             Succeeded   1h    42s        0
-            wf-c-long-name   Failed      2d    1m         5          child 'x' failed
+        #expect(
+            text == """
+                NAME             STATUS      AGE   DURATION   PRIORITY   MESSAGE
+                wf-a             Running     5m    5m         0
+                wf-b             Succeeded   1h    42s        0
+                wf-c-long-name   Failed      2d    1m         5          child 'x' failed
 
-            """)
+                """)
     }
 
     @Test func listOfNothingIsTheHeader() {
@@ -39,21 +40,23 @@ import Testing
 }
 
 @Suite struct DurationTests {
-    @Test(arguments: [
-        (0.0, "0s"), (0.5, "0s"), (1, "1s"), (1.9, "1s"), (2, "2s"), (59, "59s"), (60, "1m"), (119, "1m"),
-        (120, "2m"), (3599, "59m"), (3600, "1h"), (7200, "2h"), (86399, "23h"), (86400, "1d"),
-        (172_800, "2d"), (2_592_000, "30d"), (-5, "5s"),
-    ] as [(Double, String)])
+    @Test(
+        arguments: [
+            (0.0, "0s"), (0.5, "0s"), (1, "1s"), (1.9, "1s"), (2, "2s"), (59, "59s"), (60, "1m"), (119, "1m"),
+            (120, "2m"), (3599, "59m"), (3600, "1h"), (7200, "2h"), (86399, "23h"), (86400, "1d"),
+            (172_800, "2d"), (2_592_000, "30d"), (-5, "5s"),
+        ] as [(Double, String)])
     func short(seconds: Double, expected: String) {
         #expect(WorkflowPrinter.shortDuration(seconds) == expected)
     }
 
-    @Test(arguments: [
-        (0.0, "0 seconds"), (1, "1 second"), (10, "10 seconds"), (59.9, "59 seconds"), (60, "1 minute 0 seconds"),
-        (65, "1 minute 5 seconds"), (125, "2 minutes 5 seconds"), (3600, "1 hour 0 minutes"),
-        (3 * 3600 + 180, "3 hours 3 minutes"), (86400 + 4 * 3600, "1 day 4 hours"), (3 * 86400, "3 days 0 hours"),
-        (8 * 86400, "1 week 0 hours"),
-    ] as [(Double, String)])
+    @Test(
+        arguments: [
+            (0.0, "0 seconds"), (1, "1 second"), (10, "10 seconds"), (59.9, "59 seconds"), (60, "1 minute 0 seconds"),
+            (65, "1 minute 5 seconds"), (125, "2 minutes 5 seconds"), (3600, "1 hour 0 minutes"),
+            (3 * 3600 + 180, "3 hours 3 minutes"), (86400 + 4 * 3600, "1 day 4 hours"), (3 * 86400, "3 days 0 hours"),
+            (8 * 86400, "1 week 0 hours"),
+        ] as [(Double, String)])
     func long(seconds: Double, expected: String) {
         #expect(WorkflowPrinter.longDuration(seconds) == expected)
     }

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import SwirlSpec
+import Testing
 
 /// The Argo examples Swirl must run unchanged: every one decodes and lints without errors.
 @Suite struct ConformanceExamplesTests {

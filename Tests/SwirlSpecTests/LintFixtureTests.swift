@@ -1,5 +1,5 @@
-import Testing
 import SwirlSpec
+import Testing
 
 /// One fixture per class of error, asserting exact positions and messages.
 @Suite struct LintFixtureTests {
@@ -30,7 +30,10 @@ import SwirlSpec
     }
 
     @Test func decodingErrorsOfTheTypedModelAreReported() {
-        #expect(Fixtures.lint("decode-error.yaml") == ["decode-error.yaml:7:16: error: spec.parallelism: expected an integer"])
+        #expect(
+            Fixtures.lint("decode-error.yaml") == [
+                "decode-error.yaml:7:16: error: spec.parallelism: expected an integer"
+            ])
     }
 
     @Test func unknownTemplateNames() {
@@ -125,7 +128,10 @@ import SwirlSpec
             Fixtures.lint("bad-syntax.yaml") == [
                 "bad-syntax.yaml:10:1: error: invalid YAML: did not find expected ',' or ']' (while parsing a flow sequence at line 9, column 24)"
             ])
-        #expect(Fixtures.lint("duplicate-key.yaml") == ["duplicate-key.yaml:11:7: error: duplicate key 'image' (first at line 10)"])
+        #expect(
+            Fixtures.lint("duplicate-key.yaml") == [
+                "duplicate-key.yaml:11:7: error: duplicate key 'image' (first at line 10)"
+            ])
         #expect(
             Fixtures.lint("tabs.yaml") == [
                 "tabs.yaml:6:1: error: invalid YAML: found character that cannot start any token; tabs cannot be used for indentation, use spaces"
@@ -133,7 +139,8 @@ import SwirlSpec
     }
 
     @Test func emptyFiles() {
-        let expected = "error: empty file: expected a Workflow, WorkflowTemplate, ClusterWorkflowTemplate or CronWorkflow"
+        let expected =
+            "error: empty file: expected a Workflow, WorkflowTemplate, ClusterWorkflowTemplate or CronWorkflow"
         #expect(Fixtures.lint("empty.yaml") == ["empty.yaml:1:1: \(expected)"])
         #expect(Fixtures.lint("comment-only.yaml") == ["comment-only.yaml:1:1: \(expected)"])
     }

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import SwirlSpec
+import Testing
 
 /// Random damage to valid manifests must give diagnostics, never a crash or a hang.
 @Suite struct LintFuzzTests {
@@ -55,7 +55,8 @@ import SwirlSpec
 
     static var corpus: [String] {
         var texts = Fixtures.files(in: "valid").map(Fixtures.text)
-        texts += ["dag-cycle.yaml", "undeclared-variables.yaml", "unknown-template.yaml", "duplicates.yaml"].map(Fixtures.text)
+        texts += ["dag-cycle.yaml", "undeclared-variables.yaml", "unknown-template.yaml", "duplicates.yaml"].map(
+            Fixtures.text)
         return texts
     }
 

@@ -1,10 +1,14 @@
 import Testing
+
 @testable import SwirlSpec
 
 /// Smaller cases written inline: the pieces of the linter and the less common paths.
 @Suite struct LinterUnitTests {
-    static func lint(_ text: String, known: [String: Set<String>] = [:], cluster: [String: Set<String>] = [:]) -> [String] {
-        Linter.lint(text: text, file: "wf.yaml", knownTemplates: known, knownClusterTemplates: cluster).map(\.description)
+    static func lint(_ text: String, known: [String: Set<String>] = [:], cluster: [String: Set<String>] = [:])
+        -> [String]
+    {
+        Linter.lint(text: text, file: "wf.yaml", knownTemplates: known, knownClusterTemplates: cluster).map(
+            \.description)
     }
 
     @Test func diagnosticDescription() {
@@ -67,7 +71,8 @@ import Testing
                     templateRef: {name: lib, template: hello, clusterScope: true}
             """
         #expect(Self.lint(text, cluster: ["lib": ["hello"]]) == [])
-        #expect(Self.lint(text, known: ["lib": ["hello"]]).first?.contains("unknown ClusterWorkflowTemplate 'lib'") == true)
+        #expect(
+            Self.lint(text, known: ["lib": ["hello"]]).first?.contains("unknown ClusterWorkflowTemplate 'lib'") == true)
     }
 
     @Test func cronWorkflowSpecIsChecked() {
@@ -93,7 +98,8 @@ import Testing
     }
 
     @Test func jsonInputIsYAML() {
-        let json = #"{"kind":"Workflow","spec":{"entrypoint":"main","templates":[{"name":"main","suspend":{},"sidecar":[]}]}}"#
+        let json =
+            #"{"kind":"Workflow","spec":{"entrypoint":"main","templates":[{"name":"main","suspend":{},"sidecar":[]}]}}"#
         #expect(
             Self.lint(json) == [
                 "wf.yaml:1:89: error: spec.templates[0].sidecar: unknown field 'sidecar', did you mean 'sidecars'?"
@@ -182,7 +188,8 @@ import Testing
 @Suite struct LinterScaleTests {
     @Test func longDependencyChainWithACycleAtTheEnd() {
         let count = 5000
-        var text = "kind: Workflow\nspec:\n  entrypoint: main\n  templates:\n  - name: leaf\n    suspend: {}\n  - name: main\n    dag:\n      tasks:\n"
+        var text =
+            "kind: Workflow\nspec:\n  entrypoint: main\n  templates:\n  - name: leaf\n    suspend: {}\n  - name: main\n    dag:\n      tasks:\n"
         for i in 0..<count {
             let dependency = i == 0 ? "t\(count - 1)" : "t\(i - 1)"
             text += "      - {name: t\(i), template: leaf, dependencies: [\(dependency)]}\n"

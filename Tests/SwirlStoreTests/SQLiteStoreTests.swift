@@ -173,12 +173,18 @@ let t0 = Date(timeIntervalSince1970: 1_700_000_000)
         try temp.store.submit(try loadWorkflow(sampleYAML, name: "w"), uid: "u1", createdAt: t0)
         let s = temp.store
         #expect(try s.acquireLease(uid: "u1", owner: "c1", until: t0.addingTimeInterval(30), now: t0, replacing: nil))
-        #expect(try s.acquireLease(uid: "u1", owner: "c1", until: t0.addingTimeInterval(60), now: t0, replacing: nil), "renewal")
         #expect(
-            try !s.acquireLease(uid: "u1", owner: "c2", until: t0.addingTimeInterval(90), now: t0.addingTimeInterval(10), replacing: nil),
+            try s.acquireLease(uid: "u1", owner: "c1", until: t0.addingTimeInterval(60), now: t0, replacing: nil),
+            "renewal")
+        #expect(
+            try !s.acquireLease(
+                uid: "u1", owner: "c2", until: t0.addingTimeInterval(90), now: t0.addingTimeInterval(10), replacing: nil
+            ),
             "live lease of another owner")
         #expect(
-            try !s.acquireLease(uid: "u1", owner: "c2", until: t0.addingTimeInterval(90), now: t0.addingTimeInterval(10), replacing: "c9"),
+            try !s.acquireLease(
+                uid: "u1", owner: "c2", until: t0.addingTimeInterval(90), now: t0.addingTimeInterval(10),
+                replacing: "c9"),
             "replacing someone else than the holder")
         let lease = try #require(try s.unfinishedLeases().first)
         #expect(lease.uid == "u1")
@@ -186,18 +192,25 @@ let t0 = Date(timeIntervalSince1970: 1_700_000_000)
         #expect(lease.owner == "c1")
         #expect(lease.expires == t0.addingTimeInterval(60))
         #expect(
-            try s.acquireLease(uid: "u1", owner: "c2", until: t0.addingTimeInterval(90), now: t0.addingTimeInterval(10), replacing: "c1"),
+            try s.acquireLease(
+                uid: "u1", owner: "c2", until: t0.addingTimeInterval(90), now: t0.addingTimeInterval(10),
+                replacing: "c1"),
             "dead holder replaced")
         #expect(try s.unfinishedLeases().first?.owner == "c2")
         #expect(
-            try s.acquireLease(uid: "u1", owner: "c3", until: t0.addingTimeInterval(200), now: t0.addingTimeInterval(100), replacing: nil),
+            try s.acquireLease(
+                uid: "u1", owner: "c3", until: t0.addingTimeInterval(200), now: t0.addingTimeInterval(100),
+                replacing: nil),
             "expired lease taken")
         #expect(try s.unfinishedLeases().first?.owner == "c3")
         try s.releaseLease(uid: "u1", owner: "c2")
         #expect(try s.unfinishedLeases().first?.owner == "c3", "only the holder releases")
         try s.releaseLease(uid: "u1", owner: "c3")
         #expect(try s.unfinishedLeases().first?.owner == nil)
-        #expect(try s.acquireLease(uid: "u1", owner: "c4", until: t0.addingTimeInterval(300), now: t0.addingTimeInterval(100), replacing: nil))
+        #expect(
+            try s.acquireLease(
+                uid: "u1", owner: "c4", until: t0.addingTimeInterval(300), now: t0.addingTimeInterval(100),
+                replacing: nil))
         #expect(try !s.acquireLease(uid: "nope", owner: "c4", until: t0, now: t0, replacing: nil))
     }
 
@@ -220,7 +233,8 @@ let t0 = Date(timeIntervalSince1970: 1_700_000_000)
     @Test func templates() throws {
         let temp = try TempStore()
         let s = temp.store
-        let a = try loadWorkflow(sampleYAML.replacingOccurrences(of: "kind: Workflow", with: "kind: WorkflowTemplate"), name: "tmpl-a")
+        let a = try loadWorkflow(
+            sampleYAML.replacingOccurrences(of: "kind: Workflow", with: "kind: WorkflowTemplate"), name: "tmpl-a")
         let b = try loadWorkflow(sampleYAML, name: "tmpl-b")
         try s.putTemplate(kind: "WorkflowTemplate", workflow: b, now: t0)
         try s.putTemplate(kind: "WorkflowTemplate", workflow: a, now: t0)
@@ -247,7 +261,9 @@ let t0 = Date(timeIntervalSince1970: 1_700_000_000)
     @Test func listNewestFirst() throws {
         let temp = try TempStore()
         for (index, name) in ["old", "mid", "new"].enumerated() {
-            try temp.store.submit(try loadWorkflow(sampleYAML, name: name), uid: "u\(index)", createdAt: t0.addingTimeInterval(Double(index)))
+            try temp.store.submit(
+                try loadWorkflow(sampleYAML, name: name), uid: "u\(index)",
+                createdAt: t0.addingTimeInterval(Double(index)))
         }
         var status = WorkflowStatus(phase: .running)
         status.nodes = ["x": NodeStatus(id: "x", name: "mid", displayName: "mid", type: .pod)]

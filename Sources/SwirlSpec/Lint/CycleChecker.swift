@@ -132,7 +132,8 @@ extension SpecChecker {
                         let cycle = Array(stack[start...])
                         guard reported.insert(Set(cycle)).inserted else { continue }
                         let first = cycle.min()!
-                        let rotated = Array(cycle[cycle.firstIndex(of: first)!...] + cycle[..<cycle.firstIndex(of: first)!])
+                        let rotated = Array(
+                            cycle[cycle.firstIndex(of: first)!...] + cycle[..<cycle.firstIndex(of: first)!])
                         let text = (rotated + [first]).map { names[$0] ?? "?" }.joined(separator: " -> ")
                         let task = tasks[first]
                         let key = task.lintField("depends") != nil ? "depends" : "dependencies"

@@ -40,7 +40,8 @@ struct FieldChecker {
                 let hint = NearestName.hint(for: field.key, among: table.keys)
                 let message: String
                 if object == .volume {
-                    message = "unknown field '\(field.key)' in volume\(hint.isEmpty ? ", expected a volume source such as 'emptyDir', 'hostPath' or 'persistentVolumeClaim'" : hint)"
+                    message =
+                        "unknown field '\(field.key)' in volume\(hint.isEmpty ? ", expected a volume source such as 'emptyDir', 'hostPath' or 'persistentVolumeClaim'" : hint)"
                 } else {
                     message = "unknown field '\(field.key)'\(hint)"
                 }

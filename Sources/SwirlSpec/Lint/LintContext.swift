@@ -40,7 +40,8 @@ final class LintContext {
             if lineIndex == start - 1 {
                 // Skip to the node's column on its first line so an earlier key with the same text is not matched.
                 let col = max((node.mark?.column ?? 1) - 1, 0)
-                from = line.unicodeScalars.index(line.startIndex, offsetBy: col, limitedBy: line.endIndex) ?? line.endIndex
+                from =
+                    line.unicodeScalars.index(line.startIndex, offsetBy: col, limitedBy: line.endIndex) ?? line.endIndex
             }
             if let s = searchFrom { from = s; searchFrom = nil }
             if let range = line[from...].range(of: needle) {

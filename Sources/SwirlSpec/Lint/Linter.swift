@@ -95,7 +95,8 @@ public enum Linter {
         case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _),
             .composer(let context, let problem, let mark, _):
             var message = "invalid YAML: \(problem)"
-            if let context, !context.text.isEmpty, context.mark.line != mark.line || context.mark.column != mark.column {
+            if let context, !context.text.isEmpty, context.mark.line != mark.line || context.mark.column != mark.column
+            {
                 message += " (\(context.text) at line \(context.mark.line), column \(context.mark.column))"
             }
             let lines = text.split(separator: "\n", omittingEmptySubsequences: false)

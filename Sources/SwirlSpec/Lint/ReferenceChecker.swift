@@ -108,7 +108,9 @@ extension SpecChecker {
         }
         let templateNode = ref.lintField("template")
         guard let templateNode, let template = templateNode.lintString else {
-            context.report("templateRef needs 'template', the template of \(what) '\(name)' to run", at: ref, path: path + "template")
+            context.report(
+                "templateRef needs 'template', the template of \(what) '\(name)' to run", at: ref,
+                path: path + "template")
             return
         }
         if name.contains("{{") || template.contains("{{") { return }

@@ -41,11 +41,14 @@ enum Schema {
     }
 
     /// The kinds of template, by their key in a template.
-    static let templateTypes = ["container", "script", "dag", "steps", "suspend", "resource", "data", "http", "containerSet", "plugin"]
+    static let templateTypes = [
+        "container", "script", "dag", "steps", "suspend", "resource", "data", "http", "containerSet", "plugin",
+    ]
 
     /// Keys of a Kubernetes volume besides `name`: its source types.
     static let volumeSources = [
-        "emptyDir", "hostPath", "persistentVolumeClaim", "configMap", "secret", "downwardAPI", "projected", "nfs", "csi",
+        "emptyDir", "hostPath", "persistentVolumeClaim", "configMap", "secret", "downwardAPI", "projected", "nfs",
+        "csi",
         "ephemeral", "image", "awsElasticBlockStore", "azureDisk", "azureFile", "cephfs", "cinder", "fc", "flexVolume",
         "flocker", "gcePersistentDisk", "gitRepo", "glusterfs", "iscsi", "photonPersistentDisk", "portworxVolume",
         "quobyte", "rbd", "scaleIO", "storageos", "vsphereVolume",
@@ -132,7 +135,8 @@ enum Schema {
         table[.metadata] = [
             "name": .scalar, "generateName": .scalar, "namespace": .scalar, "labels": stringMap,
             "annotations": stringMap, "uid": .scalar, "creationTimestamp": .scalar, "resourceVersion": .scalar,
-            "generation": .scalar, "ownerReferences": .list(.any), "finalizers": stringList, "managedFields": .list(.any),
+            "generation": .scalar, "ownerReferences": .list(.any), "finalizers": stringList,
+            "managedFields": .list(.any),
         ]
         table[.podMetadata] = ["labels": stringMap, "annotations": stringMap]
         table[.workflowSpec] = workflowSpecFields
@@ -183,7 +187,9 @@ enum Schema {
             "template": .scalar, "templateRef": .object(.templateRef), "arguments": .object(.arguments),
             "expression": .scalar,
         ]
-        table[.synchronization] = ["mutex": .mapping, "mutexes": .list(.any), "semaphore": .mapping, "semaphores": .list(.any)]
+        table[.synchronization] = [
+            "mutex": .mapping, "mutexes": .list(.any), "semaphore": .mapping, "semaphores": .list(.any),
+        ]
         table[.dag] = ["tasks": .list(.object(.dagTask)), "target": .scalar, "failFast": .scalar]
         table[.dagTask] = invocationFields.merging(["dependencies": stringList, "depends": .scalar]) { $1 }
         table[.workflowStep] = invocationFields

@@ -56,6 +56,8 @@ enum BackgroundController {
         let cArgs = argv.map { strdup($0) } + [nil]
         defer { for arg in cArgs { free(arg) } }
         let status = posix_spawn(&pid, argv[0], &actions, &attributes, cArgs, environ)
-        guard status == 0 else { throw CLIError("cannot start the background controller: \(String(cString: strerror(status)))") }
+        guard status == 0 else {
+            throw CLIError("cannot start the background controller: \(String(cString: strerror(status)))")
+        }
     }
 }

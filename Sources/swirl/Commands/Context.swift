@@ -37,7 +37,8 @@ struct CLIContext {
         }
         guard let stored = try store.workflow(named: name) else {
             let names = try store.listWorkflows().map(\.name)
-            let hint = names.filter { editDistance($0, name) <= max(2, name.count / 3) }
+            let hint =
+                names.filter { editDistance($0, name) <= max(2, name.count / 3) }
                 .min { editDistance($0, name) < editDistance($1, name) }.map { ", did you mean '\($0)'?" } ?? ""
             throw CLIError("workflow '\(name)' not found\(hint)")
         }

@@ -57,7 +57,9 @@ struct ResumeCommand: AsyncParsableCommand {
     var nodeFieldSelector: String?
     func run() async throws {
         for name in names {
-            print("workflow \(try sendCommand("resume", to: name, payload: CommandPayload(selector: nodeFieldSelector))) resumed")
+            print(
+                "workflow \(try sendCommand("resume", to: name, payload: CommandPayload(selector: nodeFieldSelector))) resumed"
+            )
         }
     }
 }
@@ -73,13 +75,17 @@ struct NodeCommand: AsyncParsableCommand {
         @Option(name: .long, help: "Which nodes, e.g. displayName=approve.") var nodeFieldSelector: String
         @Option(name: .long, help: "Phase to set (Succeeded, Failed …).") var phase: String?
         @Option(name: .long, help: "Message to set.") var message: String?
-        @Option(name: [.customShort("p"), .customLong("output-parameter")], help: "Output parameter name=value (repeatable).")
+        @Option(
+            name: [.customShort("p"), .customLong("output-parameter")],
+            help: "Output parameter name=value (repeatable).")
         var outputParameters: [String] = []
 
         func run() async throws {
             var outputs: [String: String] = [:]
             for pair in outputParameters {
-                guard let equals = pair.firstIndex(of: "=") else { throw CLIError("-p expects name=value, got '\(pair)'") }
+                guard let equals = pair.firstIndex(of: "=") else {
+                    throw CLIError("-p expects name=value, got '\(pair)'")
+                }
                 outputs[String(pair[..<equals])] = String(pair[pair.index(after: equals)...])
             }
             let phaseToSet = phase ?? (outputs.isEmpty ? nil : "Succeeded")
@@ -95,7 +101,8 @@ struct NodeCommand: AsyncParsableCommand {
 struct RetryCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "retry", abstract: "Retry a failed workflow.")
     @Argument(help: "Workflow names.") var names: [String]
-    @Flag(name: .long, help: "Also re-run succeeded nodes matching --node-field-selector.") var restartSuccessful = false
+    @Flag(name: .long, help: "Also re-run succeeded nodes matching --node-field-selector.") var restartSuccessful =
+        false
     @Option(name: .long, help: "Nodes to re-run with --restart-successful, e.g. templateName=build.")
     var nodeFieldSelector: String?
     @Flag(name: [.short, .long], help: "Wait for the workflows to finish.") var wait = false
@@ -107,7 +114,9 @@ struct RetryCommand: AsyncParsableCommand {
         for name in names {
             let stored = try context.workflow(named: name)
             guard stored.status.phase == .failed || stored.status.phase == .error else {
-                throw CLIError("workflow '\(stored.name)' is \(stored.status.phase.rawValue): only Failed or Error workflows can be retried")
+                throw CLIError(
+                    "workflow '\(stored.name)' is \(stored.status.phase.rawValue): only Failed or Error workflows can be retried"
+                )
             }
             let (status, deleted) = WorkflowEngine.retryStatus(
                 stored.status, workflowName: stored.name, restartSuccessful: restartSuccessful, selector: selector)
@@ -118,7 +127,8 @@ struct RetryCommand: AsyncParsableCommand {
                 try? FileManager.default.removeItem(at: context.layout.doneDirectory.appendingPathComponent(podName))
             }
             try context.store.save(
-                StateBatch(uid: stored.uid, status: status, changedNodes: changed, events: ["retry"], deletedNodeIDs: deleted))
+                StateBatch(
+                    uid: stored.uid, status: status, changedNodes: changed, events: ["retry"], deletedNodeIDs: deleted))
             retried.append(stored.name)
             print(WorkflowPrinter.get(try context.workflow(named: stored.name).object, now: Date()), terminator: "")
         }
@@ -164,7 +174,10 @@ struct ResubmitCommand: AsyncParsableCommand {
             switch output {
             case "name": print(metadata.name ?? "")
             case "json": print(try Output.json(try context.workflow(named: metadata.name ?? "").object))
-            default: print(WorkflowPrinter.get(try context.workflow(named: metadata.name ?? "").object, now: Date()), terminator: "")
+            default:
+                print(
+                    WorkflowPrinter.get(try context.workflow(named: metadata.name ?? "").object, now: Date()),
+                    terminator: "")
             }
         }
         if wait {

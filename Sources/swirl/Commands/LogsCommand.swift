@@ -43,7 +43,9 @@ struct LogsCommand: AsyncParsableCommand {
                     }
                 }
                 offsets[podName] = (offsets[podName] ?? 0) + UInt64(consumed)
-                for line in text.split(separator: "\n", omittingEmptySubsequences: false).dropLast(text.hasSuffix("\n") ? 1 : 0) {
+                for line in text.split(separator: "\n", omittingEmptySubsequences: false).dropLast(
+                    text.hasSuffix("\n") ? 1 : 0)
+                {
                     print(noPrefix ? String(line) : "\(podName): \(line)")
                 }
             }

@@ -91,12 +91,16 @@ struct SubmitCommand: AsyncParsableCommand {
     func loadWorkflows(context: CLIContext) throws -> [Workflow] {
         if let from {
             let parts = from.split(separator: "/", maxSplits: 1).map(String.init)
-            guard parts.count == 2 else { throw CLIError("--from expects kind/name, e.g. workflowtemplate/my-template") }
+            guard parts.count == 2 else {
+                throw CLIError("--from expects kind/name, e.g. workflowtemplate/my-template")
+            }
             let kind: String
             switch parts[0].lowercased() {
             case "workflowtemplate", "wftmpl": kind = "WorkflowTemplate"
             case "clusterworkflowtemplate", "cwftmpl": kind = "ClusterWorkflowTemplate"
-            default: throw CLIError("--from: unknown kind '\(parts[0])', expected workflowtemplate or clusterworkflowtemplate")
+            default:
+                throw CLIError(
+                    "--from: unknown kind '\(parts[0])', expected workflowtemplate or clusterworkflowtemplate")
             }
             guard let stored = try context.store.template(kind: kind, name: parts[1]) else {
                 throw CLIError("\(kind) '\(parts[1])' not found")
@@ -117,7 +121,8 @@ struct SubmitCommand: AsyncParsableCommand {
             }
             for document in try ManifestLoader.load(file: file) {
                 guard case .workflow(let workflow) = document.manifest, workflow.kind == "Workflow" else {
-                    throw CLIError("\(file): a \(document.manifest.kind) cannot be submitted; use `swirl template create`")
+                    throw CLIError(
+                        "\(file): a \(document.manifest.kind) cannot be submitted; use `swirl template create`")
                 }
                 workflows.append(try TemplateResolver.inline(workflow, store: context.store))
             }
@@ -156,6 +161,7 @@ struct SubmitCommand: AsyncParsableCommand {
             }
         }
         if !list.isEmpty { arguments.parameters = list }
-        workflow.spec.arguments = arguments.parameters == nil && arguments.artifacts == nil ? workflow.spec.arguments : arguments
+        workflow.spec.arguments =
+            arguments.parameters == nil && arguments.artifacts == nil ? workflow.spec.arguments : arguments
     }
 }

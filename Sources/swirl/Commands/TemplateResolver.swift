@@ -11,7 +11,8 @@ enum TemplateResolver {
         let kind = ref.clusterScope == true ? "ClusterWorkflowTemplate" : "WorkflowTemplate"
         guard let stored = try store.template(kind: kind, name: refName) else {
             let known = try store.listTemplates(kind: kind).map(\.name)
-            let hint = known.filter { editDistance($0, refName) <= max(2, refName.count / 3) }
+            let hint =
+                known.filter { editDistance($0, refName) <= max(2, refName.count / 3) }
                 .min { editDistance($0, refName) < editDistance($1, refName) }.map { ", did you mean '\($0)'?" } ?? ""
             throw CLIError("spec.workflowTemplateRef: \(kind) '\(refName)' not found\(hint)")
         }
@@ -35,7 +36,10 @@ enum TemplateResolver {
         var resolved = workflow
         resolved.spec = try decoder.decode(WorkflowSpec.self, from: encoder.encode(JSONValue.object(base)))
         var labels = resolved.metadata.labels ?? [:]
-        labels[ref.clusterScope == true ? "workflows.argoproj.io/cluster-workflow-template" : "workflows.argoproj.io/workflow-template"] = refName
+        labels[
+            ref.clusterScope == true
+                ? "workflows.argoproj.io/cluster-workflow-template" : "workflows.argoproj.io/workflow-template"] =
+            refName
         resolved.metadata.labels = labels
         return resolved
     }

@@ -24,7 +24,8 @@ struct WaitCommand: AsyncParsableCommand {
 
 /// `swirl watch NAME`: redraw `get` until the workflow finishes.
 struct WatchCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "watch", abstract: "Watch a workflow until it completes.")
+    static let configuration = CommandConfiguration(
+        commandName: "watch", abstract: "Watch a workflow until it completes.")
 
     @Argument(help: "Workflow name.") var name: String
 

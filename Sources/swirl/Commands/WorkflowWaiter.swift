@@ -30,7 +30,9 @@ enum WorkflowWaiter {
             }
         }
         let finished = try names.map { name -> StoredWorkflow in
-            guard let stored = try context.store.workflow(named: name) else { throw CLIError("workflow '\(name)' not found") }
+            guard let stored = try context.store.workflow(named: name) else {
+                throw CLIError("workflow '\(name)' not found")
+            }
             return stored
         }
         if let onUpdate { for stored in finished { onUpdate(stored) } }
