@@ -158,6 +158,7 @@ public actor Controller {
     func adoptWorkflows() {
         let now = Date()
         guard let leases = try? store.unfinishedLeases() else { return }
+        var library: TemplateLibrary?  // loaded once per round, only if something is adopted
         for lease in leases where engines[lease.uid] == nil {
             if case .only(let names) = scope, !names.contains(lease.name) { continue }
             var dead: String?
@@ -175,7 +176,8 @@ public actor Controller {
                         uid: lease.uid, owner: owner.text, until: now.addingTimeInterval(leaseDuration), now: now,
                         replacing: dead)
                 else { continue }
-                try adopt(uid: lease.uid)
+                if library == nil { library = templateLibrary() }
+                try adopt(uid: lease.uid, library: library ?? TemplateLibrary())
             } catch {
                 logger.error("cannot adopt workflow \(lease.name): \(error)")
             }
@@ -197,13 +199,12 @@ public actor Controller {
         executorKind[uid] == "noop" ? noop : sandbox
     }
 
-    func adopt(uid: String) throws {
+    func adopt(uid: String, library: TemplateLibrary) throws {
         guard let stored = try store.workflow(uid: uid) else { return }
         executorKind[uid] = stored.workflow.metadata.annotations?[Self.executorAnnotation]
         let executor = executor(for: uid)
         var workflow = stored.workflow
         workflow.metadata.name = stored.name
-        let library = templateLibrary()
         if stored.status.nodes.isEmpty && stored.status.phase != .running {
             engines[uid] = EngineBox(WorkflowEngine(workflow: workflow, uid: uid, library: library))
             feed(uid, .start)
@@ -293,15 +294,14 @@ public actor Controller {
     func renewLeases() {
         recheckPods()
         let now = Date()
-        for uid in engines.keys {
-            let kept =
-                (try? store.acquireLease(
-                    uid: uid, owner: owner.text, until: now.addingTimeInterval(leaseDuration), now: now, replacing: nil))
-                ?? false
-            if !kept {
-                logger.warning("lost the lease of workflow \(uid)")
-                engines[uid] = nil
-            }
+        // One transaction for all of them: a thousand owned workflows must not cost a thousand commits.
+        let kept =
+            (try? store.renewLeases(
+                uids: Array(engines.keys), owner: owner.text, until: now.addingTimeInterval(leaseDuration), now: now))
+            ?? []
+        for uid in engines.keys where !kept.contains(uid) {
+            logger.warning("lost the lease of workflow \(uid)")
+            engines[uid] = nil
         }
         adoptWorkflows()
     }

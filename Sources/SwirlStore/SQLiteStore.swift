@@ -200,6 +200,23 @@ public final class SQLiteStore: WorkflowStore, @unchecked Sendable {
         }
     }
 
+    public func renewLeases(uids: [String], owner: String, until: Date, now: Date) throws -> Set<String> {
+        try db.write { db in
+            var kept = Set<String>()
+            let statement = try db.cachedStatement(
+                sql: """
+                    UPDATE workflow SET lease_owner = ?, lease_expires = ?
+                    WHERE uid = ? AND (lease_owner = ? OR lease_owner IS NULL OR lease_expires < ?)
+                    """)
+            for uid in uids {
+                try statement.execute(
+                    arguments: [owner, until.timeIntervalSince1970, uid, owner, now.timeIntervalSince1970])
+                if db.changesCount > 0 { kept.insert(uid) }
+            }
+            return kept
+        }
+    }
+
     public func releaseLease(uid: String, owner: String) throws {
         try db.write { db in
             try db.execute(

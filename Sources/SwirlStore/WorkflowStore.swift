@@ -89,6 +89,8 @@ public protocol WorkflowStore: Sendable {
     /// Takes or renews the lease of a workflow for `owner` until `until`; false if another owner holds a live lease.
     /// `replacing` names a holder known to be dead, whose lease may be taken before it expires.
     func acquireLease(uid: String, owner: String, until: Date, now: Date, replacing deadOwner: String?) throws -> Bool
+    /// Renews every lease `owner` holds among `uids` in one transaction; returns the uids still held.
+    func renewLeases(uids: [String], owner: String, until: Date, now: Date) throws -> Set<String>
     func releaseLease(uid: String, owner: String) throws
     /// Every unfinished workflow with its lease holder, oldest first.
     func unfinishedLeases() throws -> [LeaseInfo]

@@ -130,6 +130,7 @@ struct RetryCommand: AsyncParsableCommand {
                 StateBatch(
                     uid: stored.uid, status: status, changedNodes: changed, events: ["retry"], deletedNodeIDs: deleted))
             retried.append(stored.name)
+            try? FileManager.default.removeItem(at: context.home.finishedDirectory.appendingPathComponent(stored.name))
             print(WorkflowPrinter.get(try context.workflow(named: stored.name).object, now: Date()), terminator: "")
         }
         if wait {

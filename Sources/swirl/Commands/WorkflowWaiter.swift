@@ -50,9 +50,15 @@ enum WorkflowWaiter {
         defer { watcher.stop() }
         context.home.poke("wait")
         if try allFinished(names, context: context) { return }
-        let wanted = Set(names)
-        for await name in watcher.podNames where wanted.contains(name) {
-            if try allFinished(names, context: context) { return }
+        // Count markers instead of querying the store on each one (O(n) for `wait` of n workflows, not O(n²));
+        // the store has the last word, since a retried workflow's old marker may still be there.
+        var remaining = Set(names)
+        for await name in watcher.podNames where remaining.contains(name) {
+            remaining.remove(name)
+            if remaining.isEmpty {
+                if try allFinished(names, context: context) { return }
+                remaining = Set(try context.store.unfinishedLeases().map(\.name)).intersection(names)
+            }
         }
     }
 
