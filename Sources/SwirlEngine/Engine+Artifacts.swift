@@ -31,7 +31,7 @@ extension WorkflowEngine {
             return result
         }
         if let expression = artifact.fromExpression {
-            let value = try Expr.evaluate(expression, env: exprEnvironment(scope))
+            let value = try Expr.evaluate(expression, env: exprEnvironment(scope), now: now)
             guard case .map(let map) = value, case .string(let key)? = map["key"] else {
                 if artifact.optional == true { return nil }
                 throw EngineError("artifact '\(artifact.name)': fromExpression '\(expression)' gave no artifact")

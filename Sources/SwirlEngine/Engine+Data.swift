@@ -35,7 +35,7 @@ extension WorkflowEngine {
         var value = ExprValue.array(listing.split(separator: "\n").map { .string(String($0)) })
         for step in data.transformation ?? [] {
             guard case .string(let expression)? = step["expression"] else { continue }
-            value = try Expr.evaluate(expression, env: ["data": value])
+            value = try Expr.evaluate(expression, env: ["data": value], now: now)
         }
         return value.jsonText
     }

@@ -50,7 +50,7 @@ extension WorkflowEngine {
         ]
         do {
             let text = try substitute(condition, in: scope)
-            return try Expr.evaluateBool(text, env: env)
+            return try Expr.evaluateBool(text, env: env, now: now)
                 ? (.succeeded, nil) : (.failed, "successCondition '\(condition)' evaluated false")
         } catch {
             return (.error, "successCondition '\(condition)': \(error)")

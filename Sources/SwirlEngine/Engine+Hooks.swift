@@ -98,7 +98,7 @@ extension WorkflowEngine {
             let nodeName = "\(node.name).hooks.\(hookName)"
             guard status.nodes[nodeID(nodeName)] == nil, let expression = hook.expression else { continue }
             let text = (try? substitute(expression, in: scope)) ?? expression
-            guard (try? Expr.evaluateBool(text, env: exprEnvironment(scope))) == true else { continue }
+            guard (try? Expr.evaluateBool(text, env: exprEnvironment(scope), now: now)) == true else { continue }
             startHook(hook, nodeName: nodeName, displayName: "\(node.displayName).hooks.\(hookName)", owner: node)
         }
     }
@@ -112,7 +112,7 @@ extension WorkflowEngine {
             guard status.nodes[nodeID(nodeName)] == nil, let expression = hook.expression else { continue }
             let scope = Scope()
             let text = (try? substitute(expression, in: scope)) ?? expression
-            guard (try? Expr.evaluateBool(text, env: exprEnvironment(scope))) == true else { continue }
+            guard (try? Expr.evaluateBool(text, env: exprEnvironment(scope), now: now)) == true else { continue }
             startHook(hook, nodeName: nodeName, displayName: nodeName, owner: nil)
         }
     }

@@ -52,7 +52,7 @@ extension WorkflowEngine {
                 "duration": .string(String(Int((child.finishedAt ?? now).timeIntervalSince(child.startedAt ?? now)))),
                 "message": .string(child.message ?? ""),
             ])
-            allowed = (try? Expr.evaluateBool(expression, env: env)) ?? false
+            allowed = (try? Expr.evaluateBool(expression, env: env, now: now)) ?? false
         }
         var delay: Double = 0
         if allowed, let backoff = strategy.backoff {

@@ -227,7 +227,8 @@ extension WorkflowEngine {
     /// Substitutes `{{…}}` and `{{=…}}` in text.
     func substitute(_ text: String, in scope: Scope) throws -> String {
         guard text.contains("{{") else { return text }
-        return try TemplateString.substitute(text, lookup: { lookup($0, in: scope) }, env: { exprEnvironment(scope) })
+        return try TemplateString.substitute(
+            text, lookup: { lookup($0, in: scope) }, env: { exprEnvironment(scope) }, now: now)
     }
 
     /// The variables of `{{=…}}` expressions: the same names as placeholders, as nested maps.

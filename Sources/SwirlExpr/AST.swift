@@ -17,6 +17,8 @@ struct Node: Sendable {
         case slice(Node, Node?, Node?)
         /// `name(args)`; `sprig.name(args)` has name "sprig.name".
         case call(String, [Node])
+        /// `value.Method(args)`: the Go methods expr-lang exposes on times and durations (`now().Format(…)`).
+        case methodCall(Node, String, [Node])
         /// The predicate argument of `filter`, `map`, `all`… evaluated once per element with `#` bound.
         case closure(Node)
         case array([Node])

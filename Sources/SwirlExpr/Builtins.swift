@@ -1,7 +1,7 @@
 import Foundation
 
 /// expr-lang's builtin functions plus Argo's additions (`asInt`, `asFloat`, `toJson`, `jsonpath`).
-/// `now()` and the date functions are deliberately absent: the engine is pure and has no clock.
+/// `now()` reads the clock the caller passed in (the engine's event time), never the machine's.
 extension Evaluator {
     func call(_ name: String, _ args: [Node], column: Int) throws -> ExprValue {
         if name.hasPrefix("sprig.") {
@@ -12,6 +12,9 @@ extension Evaluator {
             return try callWithClosure(name, args, column: column)
         }
         let values = try args.map { try eval($0) }
+        if TimeFunctions.names.contains(name) {
+            return try TimeFunctions.call(name, values, now: now, column: column)
+        }
         return try Builtins.call(name, values, column: column)
     }
 
@@ -333,8 +336,6 @@ enum Builtins {
                 return a.indices.contains(i) ? a[i] : .null
             default: return .null
             }
-        case "now", "date", "duration":
-            throw ExprError("\(name)() is not available: Swirl evaluates expressions without a clock", column: column)
         default:
             throw ExprError("unknown function \(name)()", column: column)
         }

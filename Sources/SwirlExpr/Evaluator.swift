@@ -11,9 +11,14 @@ final class Evaluator {
     }
 
     let env: [String: ExprValue]
+    /// What `now()` returns; `nil` when the caller has no clock (then `now()` is an error).
+    let now: ExprTime?
     var scopes: [Scope] = []
 
-    init(env: [String: ExprValue]) { self.env = env }
+    init(env: [String: ExprValue], now: ExprTime? = nil) {
+        self.env = env
+        self.now = now
+    }
 
     /// - Parameter lenient: true on the left of `??` and after `?.`, where fetching from `nil` gives `nil`.
     func eval(_ node: Node, lenient: Bool = false) throws -> ExprValue {
@@ -55,6 +60,9 @@ final class Evaluator {
             return try slice(try eval(base), from.map { try eval($0) }, to.map { try eval($0) }, column: node.column)
         case .call(let name, let args):
             return try call(name, args, column: node.column)
+        case .methodCall(let base, let name, let args):
+            let receiver = try eval(base, lenient: lenient)
+            return try TimeFunctions.method(name, on: receiver, try args.map { try eval($0) }, column: node.column)
         case .closure:
             throw ExprError("a closure can only be an argument of filter, map, all, any …", column: node.column)
         case .array(let items):
@@ -150,7 +158,9 @@ final class Evaluator {
             if case .null = a { return try eval(r) }
             return a
         default:
-            return try Operators.apply(op, try eval(l), try eval(r), column: column)
+            let (a, b) = (try eval(l), try eval(r))
+            if let value = try TimeFunctions.apply(op, a, b, column: column) { return value }
+            return try Operators.apply(op, a, b, column: column)
         }
     }
 

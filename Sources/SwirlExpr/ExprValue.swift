@@ -8,6 +8,10 @@ public enum ExprValue: Sendable, Hashable {
     case string(String)
     case array([ExprValue])
     case map([String: ExprValue])
+    /// expr-lang's `time.Time`, from `now()` or `date(…)`.
+    case time(ExprTime)
+    /// expr-lang's `time.Duration` in nanoseconds, from `duration(…)` or subtracting times.
+    case duration(Int)
 }
 
 extension ExprValue {
@@ -29,7 +33,9 @@ extension ExprValue {
     }
 
     /// The text Argo puts in place of an expression: strings bare, numbers as Go's `%v` prints them (`1`, `1.5`,
-    /// `1e+21`), `true`/`false`, and JSON for null, lists and maps.
+    /// `1e+21`), `true`/`false`, and JSON for null, lists and maps. A time prints as RFC 3339 (Go's `%v` would
+    /// give `2006-01-02 15:04:05 +0000 UTC`; RFC 3339 is what every other Argo timestamp looks like), a duration as
+    /// Go prints it (`1h0m0s`).
     public var templateText: String {
         switch self {
         case .string(let s): return s
@@ -37,6 +43,8 @@ extension ExprValue {
         case .double(let d): return GoFloat.formatV(d)
         case .bool(let b): return b ? "true" : "false"
         case .null, .array, .map: return jsonText
+        case .time(let t): return t.rfc3339
+        case .duration(let d): return ExprDuration.format(d)
         }
     }
 
@@ -50,6 +58,8 @@ extension ExprValue {
         case .string(let s): return s.isEmpty
         case .array(let a): return a.isEmpty
         case .map(let m): return m.isEmpty
+        case .time: return false
+        case .duration(let d): return d == 0
         }
     }
 
@@ -84,6 +94,8 @@ extension ExprValue {
         case .string: return "string"
         case .array: return "array"
         case .map: return "map"
+        case .time: return "time.Time"
+        case .duration: return "time.Duration"
         }
     }
 
@@ -94,6 +106,8 @@ extension ExprValue {
         case .int(let i): out += String(i)
         case .double(let d): out += GoFloat.formatJSON(d)
         case .string(let s): ExprValue.writeJSONString(s, to: &out)
+        case .time(let t): ExprValue.writeJSONString(t.rfc3339Nano, to: &out)
+        case .duration(let d): out += String(d)
         case .array(let a):
             out += "["
             for (i, v) in a.enumerated() {

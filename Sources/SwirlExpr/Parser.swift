@@ -273,6 +273,12 @@ struct Parser {
                     node = try parseCall("sprig." + name, column: nameToken.column)
                     continue
                 }
+                if current.isOp("(") {
+                    let call = try parseCall(name, column: nameToken.column)
+                    guard case .call(_, let args) = call.kind else { return call }
+                    node = try make(.methodCall(node, name, args), nameToken.column, [node] + args)
+                    continue
+                }
                 node = try make(.member(node, name, optional: optional), nameToken.column, [node])
             } else if t.isOp("[") {
                 _ = advance()

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Argo's `{{…}}` template strings: simple tags `{{ inputs.parameters.x }}` looked up by name, and expression tags
 /// `{{=expr}}` evaluated with `Expr`. Substitution is single-pass: replaced text is never scanned again.
 public enum TemplateString {
@@ -12,10 +14,11 @@ public enum TemplateString {
     ///
     /// - Parameter allowUnresolved: when true, an expression that fails or yields `nil` is left verbatim (Argo's
     ///   behaviour for late-bound names such as `retries`); when false (the default) it throws.
+    /// - Parameter now: what `now()` returns inside `{{=…}}` (see `Expr.evaluate(_:env:now:)`).
     /// - Throws: `ExprError` whose column is within `text`.
     public static func substitute(
         _ text: String, lookup: (String) -> String?, env: (() -> [String: ExprValue])? = nil,
-        allowUnresolved: Bool = false
+        allowUnresolved: Bool = false, now: Date? = nil
     ) throws -> String {
         var out = ""
         var cachedEnv: [String: ExprValue]? = nil
@@ -33,7 +36,7 @@ public enum TemplateString {
                 if cachedEnv == nil { cachedEnv = env() }
                 let value: ExprValue
                 do {
-                    value = try Expr.evaluate(source, env: cachedEnv ?? [:], baseColumn: column)
+                    value = try Expr.evaluate(source, env: cachedEnv ?? [:], baseColumn: column, now: now)
                 } catch {
                     if allowUnresolved {
                         out += raw

@@ -188,7 +188,8 @@ import Testing
         ("[1, 2", 6),
         ("true ? 1", 9),
         ("len(1)", 1),
-        ("x.y()", 4),
+        ("x.y()", 3),  // a method call (expr-lang allows them); nil has no methods
+        ("(1)(2)", 4),
     ])
     func errorColumns(source: String, column: Int) {
         do {
