@@ -76,6 +76,22 @@ public enum TemplateString {
         }
     }
 
+    /// Syntax errors of the `{{=…}}` tags in `text` (for lint), without evaluating anything; each column is within
+    /// `text`. A tag that contains another tag is only complete after substitution, so it is not checked.
+    public static func syntaxErrors(in text: String) -> [ExprError] {
+        segments(of: text).compactMap { segment in
+            guard case .expression(let source, _, let column) = segment else { return nil }
+            do {
+                _ = try Parser.parse(source, baseColumn: column)
+                return nil
+            } catch let error as ExprError {
+                return error
+            } catch {
+                return ExprError("\(error)", column: column)
+            }
+        }
+    }
+
     /// Whether `text` contains any `{{…}}` tag at all (a cheap test before substituting).
     public static func containsTags(_ text: String) -> Bool {
         segments(of: text).contains {

@@ -4,11 +4,14 @@ import Yams
 final class LintContext {
     let file: String
     let lines: [Substring]
+    /// Parsers of embedded expressions, when the caller supplied them.
+    let expressions: (any ExpressionSyntaxChecker)?
     private(set) var diagnostics: [Diagnostic] = []
 
-    init(file: String, text: String) {
+    init(file: String, text: String, expressions: (any ExpressionSyntaxChecker)? = nil) {
         self.file = file
         self.lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        self.expressions = expressions
     }
 
     /// Records a finding at `node`'s position.

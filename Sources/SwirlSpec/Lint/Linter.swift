@@ -8,19 +8,22 @@ public enum Linter {
     static let kinds = ["Workflow", "WorkflowTemplate", "ClusterWorkflowTemplate", "CronWorkflow"]
 
     /// Lints every document of the file; never throws, never crashes: bad YAML becomes a diagnostic with its line.
-    public static func lint(file: String) -> [Diagnostic] {
+    /// - Parameter expressions: parsers for the expressions embedded in strings; without them those are not checked.
+    public static func lint(file: String, expressions: (any ExpressionSyntaxChecker)? = nil) -> [Diagnostic] {
         guard let data = FileManager.default.contents(atPath: file) else {
             return [Diagnostic(file: file, line: 0, column: 0, path: "", message: "cannot read file")]
         }
         guard let text = String(data: data, encoding: .utf8) else {
             return [Diagnostic(file: file, line: 0, column: 0, path: "", message: "file is not UTF-8 text")]
         }
-        return lint(text: text, file: file)
+        return lint(text: text, file: file, expressions: expressions)
     }
 
     /// Lints every document of a YAML or JSON text; `file` names it in diagnostics.
-    public static func lint(text: String, file: String) -> [Diagnostic] {
-        lint(text: text, file: file, knownTemplates: [:], knownClusterTemplates: [:])
+    public static func lint(
+        text: String, file: String, expressions: (any ExpressionSyntaxChecker)? = nil
+    ) -> [Diagnostic] {
+        lint(text: text, file: file, knownTemplates: [:], knownClusterTemplates: [:], expressions: expressions)
     }
 
     /// Lints with extra templates available by reference (WorkflowTemplates / ClusterWorkflowTemplates stored or
@@ -28,9 +31,9 @@ public enum Linter {
     /// WorkflowTemplates defined in `text` itself are always known.
     public static func lint(
         text: String, file: String, knownTemplates: [String: Set<String>],
-        knownClusterTemplates: [String: Set<String>]
+        knownClusterTemplates: [String: Set<String>], expressions: (any ExpressionSyntaxChecker)? = nil
     ) -> [Diagnostic] {
-        let context = LintContext(file: file, text: text)
+        let context = LintContext(file: file, text: text, expressions: expressions)
         let (documents, parseError) = parse(text: text, file: file)
         if let parseError { context.append(parseError) }
         if documents.isEmpty && parseError == nil {

@@ -1,6 +1,6 @@
 import Yams
 
-/// Checks 2–7 over one `WorkflowSpec` node: references between templates, DAG dependencies, variables,
+/// Checks 2–8 over one `WorkflowSpec` node: references between templates, DAG dependencies, variables,
 /// duplicate names, the entrypoint and template types. Works on the node tree so every finding has a position,
 /// and tolerates any shape (wrong shapes were already reported by `FieldChecker`).
 struct SpecChecker {
@@ -80,6 +80,7 @@ struct SpecChecker {
             checkTemplateBody(site)
             checkVariables(site)
         }
+        if let expressions = context.expressions { checkExpressionSyntax(expressions) }
     }
 
     /// Every template of the spec, inline ones included, in document order.

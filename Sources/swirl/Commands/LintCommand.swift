@@ -26,7 +26,7 @@ struct LintCommand: AsyncParsableCommand {
         }
         var failed = false
         for file in files {
-            for diagnostic in Linter.lint(file: file) {
+            for diagnostic in Linter.lint(file: file, expressions: ExprSyntaxChecker()) {
                 print(diagnostic.description)
                 if diagnostic.severity == .error || strict { failed = true }
             }
