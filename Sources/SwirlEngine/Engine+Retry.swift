@@ -41,7 +41,12 @@ extension WorkflowEngine {
         switch policy {
         case "Always": allowed = true
         case "OnError": allowed = child.phase == .error
-        case "OnTransientError": allowed = child.phase == .error
+        case "OnTransientError":
+            // Argo: an Error or Failed attempt whose message is a transient error (built in, or matching the
+            // controller's TRANSIENT_ERROR_PATTERN).
+            allowed =
+                (child.phase == .error || child.phase == .failed)
+                && TransientError.isTransient(child.message ?? "", pattern: options.transientErrorPattern)
         default: allowed = child.phase == .failed
         }
         if let limit, attempts > limit { allowed = false }

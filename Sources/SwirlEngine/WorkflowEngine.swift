@@ -16,6 +16,8 @@ public struct WorkflowEngine: Sendable {
     public let uid: String
     public internal(set) var status: WorkflowStatus
     let library: TemplateLibrary
+    /// Configuration from the controller (`TRANSIENT_ERROR_PATTERN` …).
+    public let options: EngineOptions
     let templates: TemplateIndex
     /// Node IDs changed since `takeChangedNodeIDs()` was last called.
     var changed: Set<String> = []
@@ -65,18 +67,25 @@ public struct WorkflowEngine: Sendable {
     var deadlineExceeded = false
 
     /// A new engine for a submitted workflow (`metadata.name` set; `uid` assigned by the caller).
-    public init(workflow: Workflow, uid: String, library: TemplateLibrary = TemplateLibrary()) {
+    public init(
+        workflow: Workflow, uid: String, library: TemplateLibrary = TemplateLibrary(),
+        options: EngineOptions = EngineOptions()
+    ) {
         self.workflow = workflow
         self.name = workflow.metadata.name ?? "workflow"
         self.uid = uid
         self.library = library
+        self.options = options
         self.templates = TemplateIndex(spec: workflow.spec)
         self.status = WorkflowStatus(phase: .pending)
     }
 
     /// An engine that goes on from a stored status (after a controller restart).
-    public init(workflow: Workflow, uid: String, status: WorkflowStatus, library: TemplateLibrary = TemplateLibrary()) {
-        self.init(workflow: workflow, uid: uid, library: library)
+    public init(
+        workflow: Workflow, uid: String, status: WorkflowStatus, library: TemplateLibrary = TemplateLibrary(),
+        options: EngineOptions = EngineOptions()
+    ) {
+        self.init(workflow: workflow, uid: uid, library: library, options: options)
         self.status = status
         rebuildCaches()
     }

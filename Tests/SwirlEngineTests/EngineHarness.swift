@@ -68,13 +68,13 @@ struct EngineHarness {
 
     init(
         _ yaml: String, name: String = "wf", uid: String = "uid-1",
-        library: TemplateLibrary = TemplateLibrary(),
+        library: TemplateLibrary = TemplateLibrary(), options: EngineOptions = EngineOptions(),
         responder: @escaping (FakePod) -> PodAnswer = { _ in .ok }
     ) throws {
         let workflow = try Self.workflow(yaml, name: name)
         self.workflow = workflow
         self.uid = uid
-        self.engine = WorkflowEngine(workflow: workflow, uid: uid, library: library)
+        self.engine = WorkflowEngine(workflow: workflow, uid: uid, library: library, options: options)
         self.clock = Self.epoch
         self.responder = responder
     }
@@ -243,7 +243,8 @@ struct EngineHarness {
     mutating func crashAndRestore(library: TemplateLibrary = TemplateLibrary()) throws {
         let data = try WorkflowObject.jsonEncoder().encode(engine.status)
         let status = try WorkflowObject.jsonDecoder().decode(WorkflowStatus.self, from: data)
-        engine = WorkflowEngine(workflow: workflow, uid: uid, status: status, library: library)
+        engine = WorkflowEngine(
+            workflow: workflow, uid: uid, status: status, library: library, options: engine.options)
         wakes = []
         apply(engine.resume(now: clock))
     }

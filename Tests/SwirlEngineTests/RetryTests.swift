@@ -143,3 +143,62 @@ func retryWorkflow(_ strategy: String) -> String {
         #expect(h.node("wf[0].group(1)[0].leaf")?.phase == .succeeded)
     }
 }
+
+/// `retryPolicy: OnTransientError`: only errors Argo classes as transient are retried, plus messages matching the
+/// controller's `TRANSIENT_ERROR_PATTERN`, which reaches the engine as `EngineOptions`.
+@Suite struct TransientRetryTests {
+    static let workflow = retryWorkflow("{limit: 3, retryPolicy: OnTransientError}")
+
+    @Test func builtInTransientErrorsAreRetried() throws {
+        var h = try EngineHarness(Self.workflow) { pod in
+            pod.displayName == "x(2)" ? .ok : .infraError("dial tcp 10.0.0.1:443: connect: connection refused")
+        }
+        #expect(h.run() == .succeeded)
+        #expect(h.startedDisplayNames == ["x(0)", "x(1)", "x(2)"])
+    }
+
+    @Test func otherErrorsAndFailuresAreNotRetried() throws {
+        var errored = try EngineHarness(Self.workflow) { _ in .infraError("image not found") }
+        #expect(errored.run() != .succeeded)
+        #expect(errored.startedDisplayNames == ["x(0)"])
+
+        var failed = try EngineHarness(Self.workflow) { _ in .exit(1) }
+        #expect(failed.run() == .failed)
+        #expect(failed.startedDisplayNames == ["x(0)"])
+    }
+
+    @Test func thePatternMakesMatchingMessagesTransient() throws {
+        let options = EngineOptions(transientErrorPattern: "exit code 1[0-9]|quota")
+        var failed = try EngineHarness(Self.workflow, options: options) { pod in
+            pod.displayName == "x(2)" ? .ok : .exit(17)
+        }
+        #expect(failed.run() == .succeeded, "a Failed node whose message matches is retried too")
+        #expect(failed.startedDisplayNames == ["x(0)", "x(1)", "x(2)"])
+
+        var errored = try EngineHarness(Self.workflow, options: options) { pod in
+            pod.displayName == "x(1)" ? .ok : .infraError("pods exceeded quota")
+        }
+        #expect(errored.run() == .succeeded)
+        #expect(errored.startedDisplayNames == ["x(0)", "x(1)"])
+
+        var other = try EngineHarness(Self.workflow, options: options) { _ in .exit(2) }
+        #expect(other.run() == .failed)
+        #expect(other.startedDisplayNames == ["x(0)"])
+    }
+
+    @Test func anInvalidPatternMatchesNothing() throws {
+        var h = try EngineHarness(Self.workflow, options: EngineOptions(transientErrorPattern: "([")) { _ in .exit(1) }
+        #expect(h.run() == .failed)
+        #expect(h.startedDisplayNames == ["x(0)"])
+    }
+
+    @Test func theOptionsSurviveARestore() throws {
+        let options = EngineOptions(transientErrorPattern: "flaky")
+        var h = try EngineHarness(Self.workflow, options: options) { pod in
+            pod.displayName == "x(1)" ? .ok : .infraError("flaky volume")
+        }
+        try h.crashAndRestore()
+        #expect(h.engine.options == options)
+        #expect(h.run() == .succeeded)
+    }
+}
