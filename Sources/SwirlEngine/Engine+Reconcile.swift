@@ -72,18 +72,24 @@ extension WorkflowEngine {
     public static func retryStatus(
         _ status: WorkflowStatus, workflowName: String, restartSuccessful: Bool, selector: NodeSelector?
     ) -> (status: WorkflowStatus, deleted: [String]) {
+        reopening(status, workflowName: workflowName) { node in
+            if node.phase.isFailure || node.phase == .omitted { return true }
+            return restartSuccessful && node.phase == .succeeded && (selector?.matches(node) ?? true)
+        }
+    }
+
+    /// The status with the leaves `shouldDelete` picks (and the exit handler) removed, everything under them too,
+    /// and their ancestors running again, so that a restored engine creates those nodes anew.
+    static func reopening(
+        _ status: WorkflowStatus, workflowName: String, deleting shouldDelete: (NodeStatus) -> Bool
+    ) -> (status: WorkflowStatus, deleted: [String]) {
         var nodes = status.nodes
         var parentOf: [String: String] = [:]
         for node in nodes.values { for child in node.children ?? [] { parentOf[child] = node.id } }
         var delete = Set<String>()
         for node in nodes.values {
             let leaf = node.type == .pod || node.type == .suspend || node.type == .http || node.type == .skipped
-            guard leaf else { continue }
-            if node.phase.isFailure || node.phase == .omitted {
-                delete.insert(node.id)
-            } else if restartSuccessful, node.phase == .succeeded, selector?.matches(node) ?? true {
-                delete.insert(node.id)
-            }
+            if leaf && shouldDelete(node) { delete.insert(node.id) }
         }
         let exitID = NodeNaming.nodeID(workflowName: workflowName, nodeName: "\(workflowName).onExit")
         if nodes[exitID] != nil { delete.insert(exitID) }

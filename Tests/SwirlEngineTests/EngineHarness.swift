@@ -239,6 +239,14 @@ struct EngineHarness {
         }
     }
 
+    /// Replaces the engine with one restored from `status` (as a controller adopts a stored workflow) and applies
+    /// what it owes.
+    mutating func restore(status: WorkflowStatus) {
+        engine = WorkflowEngine(workflow: workflow, uid: uid, status: status, options: engine.options)
+        completions = []
+        apply(engine.resume(now: clock))
+    }
+
     /// Simulates a controller crash after the last commit: the status goes through JSON and a new engine takes over.
     mutating func crashAndRestore(library: TemplateLibrary = TemplateLibrary()) throws {
         let data = try WorkflowObject.jsonEncoder().encode(engine.status)

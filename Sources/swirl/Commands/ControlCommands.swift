@@ -144,11 +144,18 @@ struct RetryCommand: AsyncParsableCommand {
     }
 }
 
-/// `swirl resubmit NAME`: a new workflow from the same manifest.
+/// `swirl resubmit NAME`: a new workflow from the same manifest; with `--memoized`, one that starts from what the
+/// failed workflow already did, so its succeeded steps are not run again (Argo's `resubmit --memoized`).
 struct ResubmitCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "resubmit", abstract: "Submit a workflow again, as a new workflow.")
     @Argument(help: "Workflow names.") var names: [String]
+    @Flag(
+        name: .long,
+        help:
+            "Re-use the outputs of the steps that succeeded (the workflow must be Failed or Error): only the rest runs."
+    )
+    var memoized = false
     @Flag(name: [.short, .long], help: "Wait for the new workflows to finish.") var wait = false
     @Option(name: [.short, .customLong("output")], help: "Output format: name, json.") var output: String?
 
@@ -158,8 +165,15 @@ struct ResubmitCommand: AsyncParsableCommand {
         var rng = SystemRandomNumberGenerator()
         for name in names {
             let stored = try context.workflow(named: name)
+            if memoized, stored.status.phase != .failed, stored.status.phase != .error {
+                throw CLIError(
+                    "workflow '\(stored.name)' is \(stored.status.phase.rawValue): it must be Failed or Error to "
+                        + "resubmit in memoized mode")
+            }
             var workflow = stored.workflow
             workflow.spec.suspend = nil
+            workflow.spec.shutdown = nil
+            if workflow.spec.activeDeadlineSeconds == 0 { workflow.spec.activeDeadlineSeconds = nil }
             var metadata = workflow.metadata
             metadata.generateName = metadata.generateName ?? "\(stored.name)-"
             metadata.name = nil
@@ -170,15 +184,16 @@ struct ResubmitCommand: AsyncParsableCommand {
             metadata.labels = labels
             metadata.name = NameGenerator.name(for: metadata, using: &rng)
             workflow.metadata = metadata
-            try context.store.submit(workflow, uid: UUID().uuidString.lowercased(), createdAt: Date())
-            created.append(metadata.name ?? "")
+            let newName = metadata.name ?? ""
+            let uid = UUID().uuidString.lowercased()
+            try context.store.submit(workflow, uid: uid, createdAt: Date())
+            if memoized { try startFromPreviousRun(stored, newName: newName, uid: uid, context: context) }
+            created.append(newName)
             switch output {
-            case "name": print(metadata.name ?? "")
-            case "json": print(try Output.json(try context.workflow(named: metadata.name ?? "").object))
+            case "name": print(newName)
+            case "json": print(try Output.json(try context.workflow(named: newName).object))
             default:
-                print(
-                    WorkflowPrinter.get(try context.workflow(named: metadata.name ?? "").object, now: Date()),
-                    terminator: "")
+                print(WorkflowPrinter.get(try context.workflow(named: newName).object, now: Date()), terminator: "")
             }
         }
         if wait {
@@ -189,5 +204,27 @@ struct ResubmitCommand: AsyncParsableCommand {
             try BackgroundController.ensureRunning(context.home)
             context.home.poke("resubmit")
         }
+    }
+}
+
+extension ResubmitCommand {
+    /// Gives the just-submitted workflow the nodes of the old one (`WorkflowEngine.memoizedResubmitStatus`). The
+    /// CLI holds the new workflow's lease meanwhile, so a running controller cannot start it from scratch first.
+    func startFromPreviousRun(_ stored: StoredWorkflow, newName: String, uid: String, context: CLIContext) throws {
+        let owner = "swirl-resubmit-\(ProcessInfo.processInfo.processIdentifier)"
+        let now = Date()
+        guard
+            try context.store.acquireLease(
+                uid: uid, owner: owner, until: now.addingTimeInterval(60), now: now, replacing: nil)
+        else {
+            throw CLIError(
+                "workflow '\(newName)' was picked up by a controller before its memoized nodes were written; it runs "
+                    + "from the start")
+        }
+        defer { try? context.store.releaseLease(uid: uid, owner: owner) }
+        let status = WorkflowEngine.memoizedResubmitStatus(stored.status, from: stored.name, to: newName, now: now)
+        try context.store.save(
+            StateBatch(
+                uid: uid, status: status, changedNodes: Array(status.nodes.values), events: ["resubmitted (memoized)"]))
     }
 }
