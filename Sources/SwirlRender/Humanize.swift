@@ -64,10 +64,27 @@ enum Humanize {
     /// go-humanize's `CustomRelTime` for an absolute difference.
     private static func relTime(_ diff: Int64, label: String, _ magnitudes: [Magnitude]) -> String {
         let mag = magnitudes.first { $0.bound > diff } ?? magnitudes[magnitudes.count - 1]
-        let text = mag.format
-            .replacingOccurrences(of: "%d", with: String(diff / mag.divBy))
-            .replacingOccurrences(of: "%s", with: label)
-        return text.trimmingCharacters(in: .whitespaces)
+        var text: [UInt8] = []
+        var pendingPercent = false
+        for byte in mag.format.utf8 {
+            if pendingPercent {
+                pendingPercent = false
+                switch byte {
+                case UInt8(ascii: "d"): text.append(contentsOf: String(diff / mag.divBy).utf8)
+                case UInt8(ascii: "s"): text.append(contentsOf: label.utf8)
+                default: text.append(contentsOf: [UInt8(ascii: "%"), byte])
+                }
+            } else if byte == UInt8(ascii: "%") {
+                pendingPercent = true
+            } else {
+                text.append(byte)
+            }
+        }
+        var start = 0
+        var end = text.count
+        while start < end, text[start] == UInt8(ascii: " ") { start += 1 }
+        while end > start, text[end - 1] == UInt8(ascii: " ") { end -= 1 }
+        return String(decoding: text[start..<end], as: UTF8.self)
     }
 
     /// `2s`, `1m`, `3h`, `2d` (single unit, truncated).

@@ -30,9 +30,9 @@ struct NodeTree {
     init(nodes: [String: NodeStatus], forcedRoots: Set<String> = []) {
         self.nodes = nodes
         var groupParent: [String: String] = [:]
-        for id in nodes.keys.sorted() {
-            guard let node = nodes[id], Self.kind(of: node.type) == .group else { continue }
-            for child in node.children ?? [] { groupParent[child] = id }
+        let groupIDs = nodes.compactMap { Self.kind(of: $0.value.type) == .group ? $0.key : nil }
+        for id in groupIDs.sorted() {
+            for child in nodes[id]?.children ?? [] { groupParent[child] = id }
         }
         for (id, node) in nodes {
             guard Self.kind(of: node.type) != nil else { continue }

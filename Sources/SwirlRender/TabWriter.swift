@@ -22,7 +22,7 @@ public struct TabWriter: Sendable {
             lines: rows.map { $0.map { Cell(text: $0, width: $0.unicodeScalars.count) } },
             minWidth: minWidth, padding: padding)
         state.format(0, rows.count)
-        return state.out
+        return String(decoding: state.out, as: UTF8.self)
     }
 
     /// Aligns tab-separated text (lines separated by `\n`); a trailing newline is kept.
@@ -46,7 +46,7 @@ public struct TabWriter: Sendable {
         let minWidth: Int
         let padding: Int
         var widths: [Int] = []
-        var out = ""
+        var out: [UInt8] = []
 
         init(lines: [[Cell]], minWidth: Int, padding: Int) {
             self.lines = lines
@@ -82,12 +82,12 @@ public struct TabWriter: Sendable {
             guard start < end else { return }
             for i in start..<end {
                 for (j, cell) in lines[i].enumerated() {
-                    out += cell.text
+                    out.append(contentsOf: cell.text.utf8)
                     if j < widths.count, widths[j] > cell.width {
-                        out += String(repeating: " ", count: widths[j] - cell.width)
+                        out.append(contentsOf: repeatElement(UInt8(ascii: " "), count: widths[j] - cell.width))
                     }
                 }
-                out += "\n"
+                out.append(UInt8(ascii: "\n"))
             }
         }
     }

@@ -176,12 +176,20 @@ public enum WorkflowPrinter {
     }
 
     static func trimTrailingSpaces(_ text: String) -> String {
-        text.split(separator: "\n", omittingEmptySubsequences: false)
-            .map { line -> Substring in
-                var line = line
-                while line.last == " " { line.removeLast() }
-                return line
+        var out: [UInt8] = []
+        out.reserveCapacity(text.utf8.count)
+        var spaces = 0
+        for byte in text.utf8 {
+            if byte == UInt8(ascii: " ") {
+                spaces += 1
+                continue
             }
-            .joined(separator: "\n")
+            if byte != UInt8(ascii: "\n") && spaces > 0 {
+                out.append(contentsOf: repeatElement(UInt8(ascii: " "), count: spaces))
+            }
+            spaces = 0
+            out.append(byte)
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 }

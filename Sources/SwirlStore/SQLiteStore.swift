@@ -112,35 +112,47 @@ public final class SQLiteStore: WorkflowStore, @unchecked Sendable {
         }
     }
 
-    func stored(from row: Row, nodes: [String: NodeStatus]) throws -> StoredWorkflow {
+    func stored(from row: Row, nodes: [String: NodeStatus], templates: Bool = true) throws -> StoredWorkflow {
         var status = WorkflowStatus(phase: WorkflowPhase(rawValue: row["phase"]) ?? .unknown, nodes: nodes)
         status.message = row["message"]
         status.startedAt = (row["started_at"] as Double?).map(Date.init(timeIntervalSince1970:))
         status.finishedAt = (row["finished_at"] as Double?).map(Date.init(timeIntervalSince1970:))
         status.progress = row["progress"]
         if let outputs: String = row["outputs"] { status.outputs = try decode(Outputs.self, outputs) }
-        return StoredWorkflow(
+        let manifest: String = row["manifest"]
+        var stored = StoredWorkflow(
             uid: row["uid"], name: row["name"], namespace: row["namespace"],
-            workflow: try decode(Workflow.self, row["manifest"]),
+            workflow: try decode(Workflow.self, templates ? manifest : ManifestText.withoutTemplates(manifest)),
             createdAt: Date(timeIntervalSince1970: row["created_at"]), status: status)
+        stored.manifestJSON = manifest
+        return stored
     }
 
-    func load(_ db: Database, where clause: String, _ argument: String) throws -> StoredWorkflow? {
+    func load(_ db: Database, where clause: String, _ argument: String, templates: Bool = true) throws
+        -> StoredWorkflow?
+    {
         guard let row = try Row.fetchOne(db, sql: "SELECT * FROM workflow WHERE \(clause) = ?", arguments: [argument])
         else {
             return nil
         }
-        var nodes: [String: NodeStatus] = [:]
+        let uid: String = row["uid"]
+        let count = try Int.fetchOne(db, sql: "SELECT count(*) FROM node WHERE workflow_uid = ?", arguments: [uid])
+        var nodes: [String: NodeStatus] = Dictionary(minimumCapacity: count ?? 0)
         let cursor = try Row.fetchCursor(
             db, sql: "SELECT id, data FROM node WHERE workflow_uid = ?", arguments: [row["uid"] as String])
         while let nodeRow = try cursor.next() {
-            nodes[nodeRow["id"]] = try decode(NodeStatus.self, nodeRow["data"])
+            let data: String = nodeRow[1]
+            nodes[nodeRow[0]] = try NodeJSON.decode(data) ?? decode(NodeStatus.self, data)
         }
-        return try stored(from: row, nodes: nodes)
+        return try stored(from: row, nodes: nodes, templates: templates)
     }
 
     public func workflow(named name: String) throws -> StoredWorkflow? {
         try db.read { try load($0, where: "name", name) }
+    }
+
+    public func workflow(named name: String, templates: Bool) throws -> StoredWorkflow? {
+        try db.read { try load($0, where: "name", name, templates: templates) }
     }
 
     public func workflow(uid: String) throws -> StoredWorkflow? {
@@ -156,7 +168,7 @@ public final class SQLiteStore: WorkflowStore, @unchecked Sendable {
     }
 
     public func save(_ batch: StateBatch) throws {
-        let nodes = try batch.changedNodes.map { ($0.id, try json($0)) }
+        let nodes = try batch.changedNodes.map { ($0.id, try NodeJSON.encode($0) ?? json($0)) }
         let outputs = try batch.status.outputs.map { try json($0) }
         let manifest = try batch.manifest.map { try json($0) }
         let status = batch.status

@@ -10,6 +10,8 @@ public struct StoredWorkflow: Sendable {
     public var workflow: Workflow
     public var createdAt: Date
     public var status: WorkflowStatus
+    /// The stored manifest as compact JSON, when the store keeps it so (for printing it without Codable).
+    public var manifestJSON: String?
 
     public init(
         uid: String, name: String, namespace: String, workflow: Workflow, createdAt: Date, status: WorkflowStatus
@@ -80,6 +82,9 @@ public protocol WorkflowStore: Sendable {
     func submit(_ workflow: Workflow, uid: String, createdAt: Date) throws
     /// A workflow by name, with all its nodes.
     func workflow(named name: String) throws -> StoredWorkflow?
+    /// A workflow by name, with all its nodes; without `spec.templates` when `templates` is false (for views
+    /// that only show the status: decoding a 100,000-task DAG template costs more than reading its nodes).
+    func workflow(named name: String, templates: Bool) throws -> StoredWorkflow?
     /// A workflow by uid, with all its nodes.
     func workflow(uid: String) throws -> StoredWorkflow?
     /// Every workflow, newest first, without nodes.

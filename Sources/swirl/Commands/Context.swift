@@ -31,11 +31,12 @@ struct CLIContext {
     }
 
     /// A workflow by name, or a clear error.
-    func workflow(named name: String) throws -> StoredWorkflow {
+    /// The workflow called `name` (`@latest`: the newest); `templates: false` leaves `spec.templates` empty.
+    func workflow(named name: String, templates: Bool = true) throws -> StoredWorkflow {
         if name == "@latest", let latest = try store.listWorkflows().first {
             return try store.workflow(uid: latest.uid) ?? latest
         }
-        guard let stored = try store.workflow(named: name) else {
+        guard let stored = try store.workflow(named: name, templates: templates) else {
             let names = try store.listWorkflows().map(\.name)
             let hint =
                 names.filter { editDistance($0, name) <= max(2, name.count / 3) }

@@ -22,9 +22,19 @@ struct GetCommand: AsyncParsableCommand {
             nodeFilter = { (node: NodeStatus) -> Bool in selector.matches(node) }
         }
         for name in names {
-            let stored = try context.workflow(named: name)
+            // Only YAML decodes the templates: the tree and the name need none, JSON copies the stored text.
+            let stored = try context.workflow(named: name, templates: output == "yaml")
             switch output {
-            case "json": print(try Output.json(stored.object))
+            case "json":
+                let object = stored.object
+                if let manifest = stored.manifestJSON,
+                    let document = try WorkflowJSON.document(
+                        manifestJSON: manifest, metadata: object.metadata, status: object.status)
+                {
+                    print(document)
+                } else {
+                    print(try Output.json(object))
+                }
             case "yaml": print(try Output.yaml(stored.object))
             case "name": print(stored.name)
             case nil, "wide":
