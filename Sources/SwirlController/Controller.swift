@@ -92,6 +92,7 @@ public actor Controller {
             completions.stop()
             wakes.stop()
             for uid in engines.keys { try? store.releaseLease(uid: uid, owner: owner.text) }
+            sandbox.idle()
         }
         adoptWorkflows()
         takeCommands()
@@ -113,6 +114,7 @@ public actor Controller {
                 }
             }
             flush()
+            if inbox.isEmpty { sandbox.idle() }
         }
     }
 
@@ -195,6 +197,11 @@ public actor Controller {
         return library
     }
 
+    /// Engine settings from the controller's environment: `TRANSIENT_ERROR_PATTERN` (as Argo's controller reads it).
+    var engineOptions: EngineOptions {
+        EngineOptions(transientErrorPattern: ProcessInfo.processInfo.environment["TRANSIENT_ERROR_PATTERN"])
+    }
+
     func executor(for uid: String) -> any Executor {
         executorKind[uid] == "noop" ? noop : sandbox
     }
@@ -206,11 +213,13 @@ public actor Controller {
         var workflow = stored.workflow
         workflow.metadata.name = stored.name
         if stored.status.nodes.isEmpty && stored.status.phase != .running {
-            engines[uid] = EngineBox(WorkflowEngine(workflow: workflow, uid: uid, library: library))
+            engines[uid] = EngineBox(
+                WorkflowEngine(workflow: workflow, uid: uid, library: library, options: engineOptions))
             feed(uid, .start)
             return
         }
-        var engine = WorkflowEngine(workflow: workflow, uid: uid, status: stored.status, library: library)
+        var engine = WorkflowEngine(
+            workflow: workflow, uid: uid, status: stored.status, library: library, options: engineOptions)
         var events: [EngineEvent] = []
         for nodeID in engine.runningPodNodeIDs {
             guard let node = engine.status.nodes[nodeID], let podName = node.podName else { continue }

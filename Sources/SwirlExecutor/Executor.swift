@@ -29,10 +29,15 @@ public protocol Executor: Sendable {
     func removeWorkflowData(workflowUID: String, podNames: [String])
     /// See the extension's default.
     var completesInProcess: Bool { get }
+    /// The controller has nothing more to hand over for now: finish housekeeping deferred to keep it off the path
+    /// between one step's end and the next one's start. The default does nothing.
+    func idle()
 }
 
 extension Executor {
     /// True for executors that finish pods inside this process and leave no done marker: the controller
     /// then looks at the pod right after starting it.
     public var completesInProcess: Bool { false }
+
+    public func idle() {}
 }

@@ -31,7 +31,7 @@ struct OutputArtifacts {
             try FileIO.makeDirectory(files.artifacts)
             var log = (try? Data(contentsOf: files.stdoutLog)) ?? Data()
             log.append((try? Data(contentsOf: files.stderrLog)) ?? Data())
-            try log.write(to: files.mainLog)
+            try FileIO.write(log, to: files.mainLog)
             try repository.put(key: key, from: files.mainLog)
             result.savedArtifacts[Self.logsName] = key
         } catch {

@@ -17,17 +17,17 @@ struct PodFiles: Sendable {
     var supervisorLock: URL { file("supervisor.lock") }
     var supervisorPID: URL { file("supervisor.pid") }
     /// Present when the pod was launched directly, without a supervisor (see `SandboxExecutor+Direct`).
-    var directLaunch: URL { file("direct") }
+    var directLaunch: URL { scratchFile("direct") }
     /// The supervisor's own diagnostics (and those of the sandbox script).
-    var supervisorLog: URL { file("supervisor.log") }
+    var supervisorLog: URL { scratchFile("supervisor.log") }
     var stdoutLog: URL { file("stdout.log") }
     var stderrLog: URL { file("stderr.log") }
     /// Created by `kill(podName:)`; the supervisor watches for it.
     var terminateRequest: URL { file("terminate") }
     /// The process group of the sandbox, so a kill can reach it when the supervisor is gone.
-    var sandboxPGID: URL { file("sandbox.pgid") }
+    var sandboxPGID: URL { scratchFile("sandbox.pgid") }
     /// The generated shell script that mounts the overlay and runs bwrap in a private mount namespace.
-    var sandboxScript: URL { file("sandbox.sh") }
+    var sandboxScript: URL { scratchFile("sandbox.sh") }
 
     /// Upper and work directories of the overlay (possibly on a tmpfs mounted here).
     var layer: URL { scratch.appendingPathComponent("layer", isDirectory: true) }
@@ -35,18 +35,21 @@ struct PodFiles: Sendable {
     var merged: URL { scratch.appendingPathComponent("merged", isDirectory: true) }
     /// The step's `/tmp`.
     var tmp: URL { scratch.appendingPathComponent("tmp", isDirectory: true) }
-    /// A link to the pod's scratch directory on a tmpfs (`/dev/shm`) when there is one: the copy-on-write layer,
-    /// the mount point of the step's root and its `/tmp` live there, so creating and deleting them per step does
-    /// not churn the disk's inodes (ext4's inode allocator slows down badly under that churn).
-    var scratch: URL { dir("scratch") }
+    /// The pod's scratch directory, on a tmpfs (`/dev/shm`) when there is one: everything only a live step needs
+    /// (copy-on-write layer, the step's root mount point and `/tmp`, the sandbox script, its pid and status files,
+    /// the direct-launch mark) lives there, so a step creates and deletes almost no inodes on the disk: ext4's
+    /// inode allocator slows down badly under that churn, and writing the files there cost milliseconds per step.
+    /// Only the request, the logs and the result stay in the pod directory. Removed once the result is recorded.
+    var scratch: URL { ScratchSpace.directory(for: directory) }
+    private func scratchFile(_ name: String) -> URL { scratch.appendingPathComponent(name, isDirectory: false) }
     /// Template-level `emptyDir` volumes.
     var volumes: URL { dir("volumes") }
     /// Script templates' source (`script/script`, bound at `/argo/staging/script`).
-    var scriptDirectory: URL { dir("script") }
+    var scriptDirectory: URL { scratch.appendingPathComponent("script", isDirectory: true) }
     var scriptFile: URL { scriptDirectory.appendingPathComponent("script", isDirectory: false) }
     /// What the sandbox script leaves behind: `exit` (the step's exit status), `error` (setup failure),
     /// `outputs/<index>` (copies of output parameter files, taken while the overlay was mounted).
-    var status: URL { dir("status") }
+    var status: URL { scratch.appendingPathComponent("status", isDirectory: true) }
     var statusExit: URL { status.appendingPathComponent("exit", isDirectory: false) }
     var statusError: URL { status.appendingPathComponent("error", isDirectory: false) }
     var statusStarted: URL { status.appendingPathComponent("started", isDirectory: false) }

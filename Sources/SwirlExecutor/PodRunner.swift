@@ -160,7 +160,7 @@ struct PodRunner {
             FileIO.remove(files.artifactCopyErrors)
             try FileIO.makeDirectory(files.artifactCopyErrors)
         }
-        try ScratchSpace.link(files)
+        try ScratchSpace.create(files)
         for capture in request.outputArtifacts where (try? ArtifactPaths.checkName(capture.name)) != nil {
             try FileIO.makeDirectory(files.artifactOut(capture.name))
         }
@@ -176,10 +176,10 @@ struct PodRunner {
         }
         if let source = request.scriptSource {
             try FileIO.makeDirectory(files.scriptDirectory)
-            try Data(source.utf8).write(to: files.scriptFile)
+            try FileIO.write(Data(source.utf8), to: files.scriptFile)
             chmod(files.scriptFile.path, 0o755)
         }
-        try Data(script.render().utf8).write(to: files.sandboxScript)
+        try FileIO.write(Data(script.render().utf8), to: files.sandboxScript)
     }
 
     /// Waits for the sandbox, enforcing the deadline and honouring a terminate request.
@@ -210,13 +210,13 @@ struct PodRunner {
     /// Builds the result from what the script left in `status/` and the logs.
     /// The result of a directly launched pod whose script has finished (its done marker exists): times from the
     /// files the script left (`status/started`, `status/exit`), then the layer is removed.
+    /// The result of a directly launched pod from the files its script left; the caller removes the scratch space.
     func collectDirect(_ request: PodRequest) -> PodResult {
         let started = FileIO.modificationDate(files.statusStarted) ?? FileIO.modificationDate(files.request) ?? Date()
         var result = collect(request, status: nil, stop: nil, startedAt: started)
         if FileIO.exists(files.terminateRequest) && result.exitCode == nil { result.error = Self.terminatedMessage }
         result.finishedAt =
             FileIO.modificationDate(files.statusExit) ?? FileIO.modificationDate(files.statusError) ?? Date()
-        ScratchSpace.remove(files)
         return result
     }
 

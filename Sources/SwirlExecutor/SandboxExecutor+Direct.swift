@@ -24,7 +24,9 @@ extension SandboxExecutor {
             try FileIO.writeAtomically(Data(), to: layout.doneMarker(request.podName))
         case .ready(let command, _):
             let pid = try ProcessLauncher.spawn(
-                command, environment: ["PATH": runner.hostPath ?? SandboxEnvironment.basePath],
+                // SWIRL_HOME marks the sandbox's processes as this home's (the step itself gets a clean environment).
+                command,
+                environment: ["PATH": runner.hostPath ?? SandboxEnvironment.basePath, "SWIRL_HOME": layout.home.path],
                 stdout: .append(files.supervisorLog), stderr: .append(files.supervisorLog), grouping: .newSession)
             try? FileIO.writeAtomically(Data("\(pid)\n".utf8), to: files.sandboxPGID)
             directChildren.withLock { $0.insert(pid) }
@@ -40,11 +42,34 @@ extension SandboxExecutor {
             let result = PodRunner(layout: layout, files: files).collectDirect(request)
             try? FileIO.writeAtomically(PodJSON.encoder().encode(result), to: files.result)
             reapDirectChild(files)
+            deferScratchRemoval(files)
             return .finished(result)
         }
         guard let pid = directPID(files) else { return .lost("the sandbox of a directly launched pod has no pid") }
         if Glibc.kill(pid, 0) == 0 || errno == EPERM { return .running }
         return .lost("the sandbox exited without a result")
+    }
+
+    /// Queues a finished pod's scratch space for removal after the next launch, off the path from one step's end to
+    /// its dependent's start; past a bound the queue is emptied at once.
+    func deferScratchRemoval(_ files: PodFiles) {
+        let count = pendingScratch.withLock { pending in
+            pending.append(files)
+            return pending.count
+        }
+        if count > 64 { removePendingScratch() }
+    }
+
+    /// Removes the scratch spaces still queued.
+    public func idle() { removePendingScratch() }
+
+    /// Removes every queued scratch space.
+    func removePendingScratch() {
+        let pending = pendingScratch.withLock { pending in
+            defer { pending.removeAll() }
+            return pending
+        }
+        pending.forEach(ScratchSpace.remove)
     }
 
     /// Stops a directly launched step at once (its whole session), then finishes the pod as terminated.
@@ -65,10 +90,21 @@ extension SandboxExecutor {
         return pid_t(text.trimmingCharacters(in: .whitespacesAndNewlines))
     }
 
-    /// Reaps the sandbox process when this process started it (after a restart, init reaps it instead).
+    /// Reaps the sandbox process when this process started it (after a restart, init reaps it instead). Never
+    /// blocks: a sandbox still tearing its mount namespace down after its done marker is reaped on a later call.
     func reapDirectChild(_ files: PodFiles) {
-        guard let pid = directPID(files), directChildren.withLock({ $0.remove(pid) != nil }) else { return }
-        var status: Int32 = 0
-        _ = waitpid(pid, &status, 0)
+        let pid = directPID(files)
+        directChildren.withLock { children in
+            guard let pid, children.contains(pid) else { return }
+            exitingChildren.withLock { $0.insert(pid) }
+            children.remove(pid)
+        }
+        exitingChildren.withLock { exiting in
+            for pid in exiting {
+                var status: Int32 = 0
+                let rc = waitpid(pid, &status, WNOHANG)
+                if rc == pid || (rc < 0 && errno == ECHILD) { exiting.remove(pid) }
+            }
+        }
     }
 }

@@ -16,6 +16,10 @@ public final class SandboxExecutor: Executor {
     let directLaunch: Bool
     /// Sandboxes this process launched directly, to reap when they finish.
     let directChildren = Mutex<Set<pid_t>>([])
+    /// Directly launched sandboxes whose done marker appeared but which may not have exited yet, to reap.
+    let exitingChildren = Mutex<Set<pid_t>>([])
+    /// Finished direct pods whose scratch space is still to remove (see `deferScratchRemoval`).
+    let pendingScratch = Mutex<[PodFiles]>([])
     /// The argv prefix that runs the supervisor; the pod directory is appended.
     public let supervisorCommand: [String]
 
@@ -39,9 +43,13 @@ public final class SandboxExecutor: Executor {
             try ExecutorError.validate(request.podName, kind: "pod")
             let files = PodFiles(layout.podDirectory(request.podName))
             try FileIO.makeDirectory(files.directory)
+            try ScratchSpace.create(files, fresh: !FileIO.exists(files.request))
             if !FileIO.exists(files.directLaunch) { try FileIO.writeAtomically(Data(), to: files.directLaunch) }
         }
+        let fresh = !FileIO.exists(PodFiles(layout.podDirectory(request.podName)).request)
         guard let files = try writeRequest(request) else { return }
+        defer { removePendingScratch() }
+        try ScratchSpace.create(files, fresh: fresh && !direct)
         do {
             if direct {
                 try launchDirectly(request, files: files)
@@ -99,18 +107,13 @@ public final class SandboxExecutor: Executor {
         guard (try? ExecutorError.validate(podName, kind: "pod")) != nil else { return .notStarted }
         let files = PodFiles(layout.podDirectory(podName))
         if let result = PodJSON.readResult(files.result) { return .finished(result) }
-        guard let attributes = try? FileManager.default.attributesOfItem(atPath: files.request.path) else {
-            return .notStarted
-        }
+        // stat(2), not FileManager's attributes, which look the owner up in /etc/passwd and /etc/group.
+        guard let launched = FileIO.modificationDate(files.request) else { return .notStarted }
         if FileIO.exists(files.directLaunch) { return observeDirect(podName: podName, files: files) }
         if FileLock.isHeld(files.supervisorLock) { return .running }
         // The supervisor may have finished between the two checks.
         if let result = PodJSON.readResult(files.result) { return .finished(result) }
-        if let launched = attributes[.modificationDate] as? Date,
-            Date().timeIntervalSince(launched) < Self.startupGrace
-        {
-            return .running
-        }
+        if Date().timeIntervalSince(launched) < Self.startupGrace { return .running }
         return .lost("supervisor exited without a result")
     }
 
@@ -134,8 +137,10 @@ public final class SandboxExecutor: Executor {
     }
 
     public func removeWorkflowData(workflowUID: String, podNames: [String]) {
+        removePendingScratch()
         for podName in podNames where (try? ExecutorError.validate(podName, kind: "pod")) != nil {
             if case .running = observe(podName: podName) { kill(podName: podName) }
+            ScratchSpace.remove(PodFiles(layout.podDirectory(podName)))
             FileIO.remove(layout.podDirectory(podName))
             FileIO.remove(layout.doneMarker(podName))
         }

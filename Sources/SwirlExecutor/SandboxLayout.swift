@@ -17,8 +17,7 @@ public struct SandboxLayout: Sendable, Hashable {
     public init(home: URL) {
         self.home = home.standardizedFileURL
         podsDirectory = self.home.appendingPathComponent("pods", isDirectory: true)
-        doneDirectory = self.home.appendingPathComponent("run", isDirectory: true)
-            .appendingPathComponent("done", isDirectory: true)
+        doneDirectory = self.home.appendingPathComponent("run/done", isDirectory: true)
         volumesDirectory = self.home.appendingPathComponent("volumes", isDirectory: true)
         artifactsDirectory = self.home.appendingPathComponent("artifacts", isDirectory: true)
     }

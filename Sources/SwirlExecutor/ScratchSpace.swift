@@ -4,8 +4,8 @@ import Foundation
     import Glibc
 #endif
 
-/// Where a pod's short-lived directories go (copy-on-write layer, root mount point, `/tmp`): a tmpfs when the host
-/// has one at `/dev/shm`, else the pod directory itself. The pod directory keeps a `scratch` link to it.
+/// Where a pod's short-lived files go (see `PodFiles.scratch`): a tmpfs when the host has one at `/dev/shm`, else
+/// the pod directory itself.
 enum ScratchSpace {
     /// The tmpfs root for scratch directories, or nil when there is none.
     static let root: URL? = {
@@ -16,29 +16,31 @@ enum ScratchSpace {
         return URL(fileURLWithPath: "/dev/shm/swirl", isDirectory: true)
     }()
 
-    /// Creates the pod's scratch directory and the `scratch` link to it (or a plain directory without a tmpfs).
-    static func link(_ files: PodFiles) throws {
-        if FileIO.exists(files.scratch) { return }
-        guard let root else {
-            try FileIO.makeDirectory(files.scratch)
-            return
-        }
-        // One directory per pod directory, named after its path so that different SWIRL_HOMEs never collide.
+    /// The scratch directory of a pod directory: under the tmpfs root, named after the pod directory's path so
+    /// that different `SWIRL_HOME`s never collide; `<pod directory>/scratch` without a tmpfs.
+    static func directory(for podDirectory: URL) -> URL {
+        guard let root else { return podDirectory.appendingPathComponent("scratch", isDirectory: true) }
         let name =
-            String(UInt64(bitPattern: Int64(files.directory.path.hashValueStable)), radix: 36)
-            + "-" + files.directory.lastPathComponent
-        let target = root.appendingPathComponent(name, isDirectory: true)
-        try FileIO.makeDirectory(target)
-        try FileManager.default.createSymbolicLink(at: files.scratch, withDestinationURL: target)
+            String(UInt64(bitPattern: Int64(podDirectory.path.hashValueStable)), radix: 36)
+            + "-" + podDirectory.lastPathComponent
+        return root.appendingPathComponent(name, isDirectory: true)
     }
 
-    /// Removes the scratch directory's contents (and the tmpfs directory); the link stays, dangling.
+    /// Creates the pod's scratch directory; `fresh` first removes one left from an earlier home at the same path
+    /// (the scratch directory outlives a deleted `SWIRL_HOME`), for a pod that has not started yet.
+    static func create(_ files: PodFiles, fresh: Bool = false) throws {
+        if fresh { FileIO.remove(files.scratch) }
+        try FileIO.makeDirectory(files.scratch)
+    }
+
+    /// Set `SWIRL_KEEP_SCRATCH=1` to keep every pod's scratch directory after it finishes (to read a step's
+    /// sandbox script and status files; the benchmarks build their baseline from one).
+    static let keep = ProcessInfo.processInfo.environment["SWIRL_KEEP_SCRATCH"] == "1"
+
+    /// Removes the pod's scratch directory and everything in it (unless `keep`).
     static func remove(_ files: PodFiles) {
-        let target = files.scratch.resolvingSymlinksInPath()
-        FileIO.remove(files.layer)
-        FileIO.remove(files.merged)
-        FileIO.remove(files.tmp)
-        if target.path != files.scratch.path { FileIO.remove(target) }
+        if keep { return }
+        FileIO.remove(files.scratch)
     }
 }
 

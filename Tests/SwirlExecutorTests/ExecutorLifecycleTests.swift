@@ -58,7 +58,7 @@ struct ExecutorLifecycleTests {
         let started = Date()
         async let result = fixture.run(request)
         let podDirectory = fixture.layout.podDirectory("killed")
-        while !FileManager.default.fileExists(atPath: podDirectory.path + "/sandbox.pgid") {
+        while !FileManager.default.fileExists(atPath: PodFiles(podDirectory).sandboxPGID.path) {
             try await Task.sleep(for: .milliseconds(50))
         }
         try await Task.sleep(for: .milliseconds(300))
