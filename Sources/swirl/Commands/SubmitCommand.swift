@@ -115,7 +115,7 @@ struct SubmitCommand: AsyncParsableCommand {
         guard !files.isEmpty else { throw CLIError("nothing to submit: give one or more files, or --from kind/name") }
         var workflows: [Workflow] = []
         for file in files {
-            let diagnostics = Linter.lint(file: file).filter { $0.severity == .error }
+            let diagnostics = Linter.lint(file: file, expressions: ExprSyntaxChecker()).filter { $0.severity == .error }
             if !diagnostics.isEmpty {
                 throw CLIError(diagnostics.map(\.description).joined(separator: "\n"))
             }

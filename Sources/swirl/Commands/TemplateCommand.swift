@@ -10,7 +10,7 @@ struct TemplateVerbs {
     func create(files: [String]) throws {
         let context = try CLIContext()
         for file in files {
-            let errors = Linter.lint(file: file).filter { $0.severity == .error }
+            let errors = Linter.lint(file: file, expressions: ExprSyntaxChecker()).filter { $0.severity == .error }
             if !errors.isEmpty { throw CLIError(errors.map(\.description).joined(separator: "\n")) }
             for document in try ManifestLoader.load(file: file) {
                 guard case .workflow(let workflow) = document.manifest, workflow.kind == kind else {
