@@ -17,7 +17,7 @@ public actor Controller {
     }
 
     enum Input: Sendable {
-        case podDone(String)
+        case podDone(String, seenAt: Date? = nil)
         case wake(String)
         case poke
         case renewLeases
@@ -72,7 +72,11 @@ public actor Controller {
         let completions = try CompletionWatcher(directory: layout.doneDirectory)
         let wakes = try CompletionWatcher(directory: home.wakeDirectory)
         let forwarders = [
-            Task { for await name in completions.podNames { await self.post(.podDone(name)) } },
+            Task {
+                for await name in completions.podNames {
+                    await self.post(.podDone(name, seenAt: completions.takeArrival(name)))
+                }
+            },
             Task {
                 for await marker in wakes.podNames {
                     try? FileManager.default.removeItem(at: self.home.wakeDirectory.appendingPathComponent(marker))
@@ -104,7 +108,7 @@ public actor Controller {
             // Every input available now is one reconcile batch: one transaction per workflow, then the actions.
             for input in batch {
                 switch input {
-                case .podDone(let podName): podDone(podName)
+                case .podDone(let podName, let seenAt): podDone(podName, seenAt: seenAt)
                 case .wake(let uid): feed(uid, .wake)
                 case .poke:
                     adoptWorkflows()
@@ -317,9 +321,16 @@ public actor Controller {
 
     // MARK: - Events
 
-    func podDone(_ podName: String) {
+    /// - Parameter seenAt: when the pod's done marker was seen appearing, if it was seen live.
+    func podDone(_ podName: String, seenAt: Date? = nil) {
         guard let (uid, nodeID) = pods[podName] else { return }
-        guard case .finished(let result) = executor(for: uid).observe(podName: podName) else { return }
+        guard case .finished(var result) = executor(for: uid).observe(podName: podName) else { return }
+        // The result's finish time is a file's mtime, from the kernel's coarse clock: it reads up to a few
+        // milliseconds early (more on an idle, tickless machine). A marker seen live was created right after the step
+        // exited (the sandbox script writes it next), so its arrival is the precise finish time.
+        if let seenAt, let finished = result.finishedAt, seenAt >= finished, seenAt.timeIntervalSince(finished) < 1 {
+            result.finishedAt = seenAt
+        }
         pods[podName] = nil
         feed(uid, .podFinished(nodeID: nodeID, result: result))
     }

@@ -145,8 +145,10 @@ extension WorkflowEngine {
         guard let node = status.nodes[nodeID], node.type == .pod || node.type == .http, !node.phase.isCompleted else {
             return
         }
-        if let started = result.startedAt, var updated = status.nodes[nodeID] {
-            updated.startedAt = min(updated.startedAt ?? started, started)
+        // A node started when it was created (Argo's meaning); the pod's own start only fills a missing time (its
+        // file timestamp comes from a coarse clock and can read earlier than the node's creation).
+        if let started = result.startedAt, var updated = status.nodes[nodeID], updated.startedAt == nil {
+            updated.startedAt = started
             put(updated)
         }
         guard let exitCode = result.exitCode else {

@@ -20,6 +20,8 @@ public final class CompletionWatcher: Sendable {
     private let wakeRead: Int32
     private let wakeWrite: Int32
     private let stopped = Mutex(false)
+    /// When each name's marker was read from inotify (precise clock), until taken.
+    private let arrivals = Mutex<[String: Date]>([:])
 
     /// Starts watching `directory` (created if missing) on a dedicated thread.
     public init(directory: URL) throws {
@@ -36,6 +38,12 @@ public final class CompletionWatcher: Sendable {
         let thread = Thread { [self] in self.readLoop() }
         thread.name = "swirl-completion-watcher"
         thread.start()
+    }
+
+    /// When the marker `name` was seen appearing (read from inotify, so within a millisecond or so of its creation),
+    /// once; nil for markers found by listing (present at start, or after an event overflow).
+    public func takeArrival(_ name: String) -> Date? {
+        arrivals.withLock { $0.removeValue(forKey: name) }
     }
 
     /// Stops watching and finishes `podNames`.
@@ -67,7 +75,10 @@ public final class CompletionWatcher: Sendable {
                     Self.list(directory).forEach { continuation.yield($0) }
                     continue
                 case .names(let names):
-                    names.filter(Self.isMarker).forEach { continuation.yield($0) }
+                    let now = Date()
+                    let markers = names.filter(Self.isMarker)
+                    arrivals.withLock { arrivals in for name in markers { arrivals[name] = now } }
+                    markers.forEach { continuation.yield($0) }
                     continue
                 }
                 break

@@ -182,6 +182,18 @@ import Testing
         }
     }
 
+    /// A pod's own start time (a coarse file timestamp) never moves a node's start before its creation.
+    @Test func podResultDoesNotBackdateTheNodesStart() throws {
+        var h = try EngineHarness(DAGTests.diamond)
+        h.start()
+        let request = try #require(h.started.first)
+        let early = EngineHarness.epoch.addingTimeInterval(-0.004)
+        let end = EngineHarness.epoch.addingTimeInterval(0.5)
+        h.send(.podFinished(nodeID: request.nodeID, result: PodResult(exitCode: 0, startedAt: early, finishedAt: end)))
+        #expect(h.engine.status.nodes[request.nodeID]?.startedAt == EngineHarness.epoch)
+        #expect(h.engine.status.nodes[request.nodeID]?.finishedAt == end)
+    }
+
     @Test func podStartedMarksRunning() throws {
         var h = try EngineHarness(DAGTests.diamond)
         h.start()

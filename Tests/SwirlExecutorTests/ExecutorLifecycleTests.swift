@@ -94,8 +94,13 @@ struct ExecutorLifecycleTests {
         let watcher = try CompletionWatcher(directory: fixture.layout.doneDirectory)
         var names = watcher.podNames.makeAsyncIterator()
         #expect(await names.next() == "early")
+        #expect(watcher.takeArrival("early") == nil, "a marker found by listing has no arrival time")
+        let before = Date()
         try FileIO.writeAtomically(Data(), to: fixture.layout.doneMarker("late"))
         #expect(await names.next() == "late")
+        let arrival = try #require(watcher.takeArrival("late"))
+        #expect(arrival >= before && arrival <= Date())
+        #expect(watcher.takeArrival("late") == nil, "an arrival is taken once")
         watcher.stop()
         #expect(await names.next() == nil)
     }
