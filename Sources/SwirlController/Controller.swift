@@ -201,9 +201,14 @@ public actor Controller {
         return library
     }
 
-    /// Engine settings from the controller's environment: `TRANSIENT_ERROR_PATTERN` (as Argo's controller reads it).
+    /// Engine settings from the controller's environment: `TRANSIENT_ERROR_PATTERN` (as Argo's controller reads it),
+    /// and the ConfigMaps in `$SWIRL_HOME/configmaps/` (read when a workflow is adopted).
     var engineOptions: EngineOptions {
-        EngineOptions(transientErrorPattern: ProcessInfo.processInfo.environment["TRANSIENT_ERROR_PATTERN"])
+        let (configMaps, problems) = ConfigMapFiles.load(directory: home.configMapsDirectory)
+        for problem in problems { logger.warning("ConfigMaps: \(problem)") }
+        return EngineOptions(
+            transientErrorPattern: ProcessInfo.processInfo.environment["TRANSIENT_ERROR_PATTERN"],
+            configMaps: configMaps)
     }
 
     func executor(for uid: String) -> any Executor {

@@ -45,6 +45,9 @@ public struct SwirlHome: Sendable {
         return limits[short] ?? limits[lockName] ?? limits[parts.last ?? ""] ?? 1
     }
 
+    /// Kubernetes ConfigMap manifests (`kind: ConfigMap`), for parameters' `valueFrom.configMapKeyRef`.
+    public var configMapsDirectory: URL { url.appendingPathComponent("configmaps", isDirectory: true) }
+
     /// Leaves the finished marker of a workflow.
     public func announceFinished(_ name: String) {
         FileManager.default.createFile(atPath: finishedDirectory.appendingPathComponent(name).path, contents: nil)

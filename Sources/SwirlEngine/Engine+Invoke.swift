@@ -55,7 +55,18 @@ extension WorkflowEngine {
         var wfScope = Scope()
         wfScope.nodeName = placement.nodeName
         for input in template.inputs?.parameters ?? [] {
-            var value = arguments[input.name] ?? input.value?.value ?? input.default?.value
+            var value = arguments[input.name] ?? input.value?.value
+            if value == nil, let reference = input.valueFrom?.configMapKeyRef {
+                switch options.configMapValue(reference) {
+                case .success(let found): value = found
+                case .failure(let error):
+                    if input.default == nil {
+                        missing = missing ?? "inputs.parameters.\(input.name): \(error.description)"
+                        continue
+                    }
+                }
+            }
+            value = value ?? input.default?.value
             if let raw = value { value = (try? substitute(raw, in: wfScope)) ?? raw }
             guard let value else {
                 missing = missing ?? "inputs.parameters.\(input.name) was not supplied"

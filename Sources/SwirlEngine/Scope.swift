@@ -66,7 +66,15 @@ extension WorkflowEngine {
 
     /// Global parameters by name (arguments of the workflow).
     var workflowParameters: [(String, String)] {
-        (workflow.spec.arguments?.parameters ?? []).map { ($0.name, ($0.value ?? $0.default)?.value ?? "") }
+        (workflow.spec.arguments?.parameters ?? []).map { parameter in
+            var value = parameter.value?.value
+            if value == nil, let reference = parameter.valueFrom?.configMapKeyRef,
+                case .success(let found) = options.configMapValue(reference)
+            {
+                value = found
+            }
+            return (parameter.name, value ?? parameter.default?.value ?? "")
+        }
     }
 
     func workflowVariable(_ key: String) -> String? {
