@@ -85,6 +85,21 @@ struct ControllerTests {
         }
     }
 
+    /// Many files in one plain submit: the background controller starts on the first ones while the rest are
+    /// stored, every name is printed in order, and all of them finish.
+    @Test func plainSubmitOfManyFilesRunsThemAll() throws {
+        try withSwirlHome { swirl in
+            let files = Array(repeating: fixture("quick.yaml").path, count: 70)
+            let submit = try swirl.run(["submit"] + files + ["-o", "name"], timeout: 60)
+            #expect(submit.succeeded, "\(submit)")
+            #expect(submit.stdoutLines.count == 70, "\(submit)")
+            #expect(Set(submit.stdoutLines).count == 70, "names must be distinct: \(submit.stdoutLines)")
+            let wait = try swirl.run(["wait"] + submit.stdoutLines, timeout: 120)
+            #expect(wait.succeeded, "\(wait)")
+            #expect(wait.stdoutLines.filter { $0.contains(" Succeeded at ") }.count == 70, "\(wait)")
+        }
+    }
+
     /// The detached controller must not keep the caller's descriptors open: a caller that waits for EOF on a
     /// pipe it handed to `swirl submit` (a CI runner, make's jobserver, Foundation's `Process` on Linux) would
     /// otherwise block until the controller goes idle.

@@ -42,11 +42,22 @@ struct SubmitCommand: AsyncParsableCommand {
             workflows[index].kind = "Workflow"
             try context.store.submit(workflows[index], uid: UUID().uuidString.lowercased(), createdAt: Date())
             names.append(name)
+            // Many files: let the background controller start on the first ones while the rest are stored.
+            if !wait && !watch && (index == 0 || index % 64 == 63) && workflows.count > 1 {
+                try BackgroundController.ensureRunning(context.home)
+                context.home.poke("submit")
+            }
         }
         if !wait && !watch {
             try BackgroundController.ensureRunning(context.home)
             context.home.poke("submit")
-            for name in names { try printSubmitted(try context.workflow(named: name), context: context) }
+            for name in names {
+                if output == "name" {
+                    print(name)
+                } else {
+                    try printSubmitted(try context.workflow(named: name), context: context)
+                }
+            }
             return
         }
         if watch {
