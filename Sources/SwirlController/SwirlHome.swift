@@ -50,12 +50,19 @@ public struct SwirlHome: Sendable {
 
     /// Leaves the finished marker of a workflow.
     public func announceFinished(_ name: String) {
-        FileManager.default.createFile(atPath: finishedDirectory.appendingPathComponent(name).path, contents: nil)
+        Self.touch(finishedDirectory.appendingPathComponent(name))
+    }
+
+    /// Creates an empty marker file with one `open` (FileManager's createFile writes a temporary file, syncs it and
+    /// renames it: milliseconds on the path to a waiting `submit --wait`).
+    static func touch(_ url: URL) {
+        let fd = open(url.path, O_WRONLY | O_CREAT | O_CLOEXEC, 0o644)
+        if fd >= 0 { close(fd) }
     }
 
     /// Tells any controller of this home to look for work.
     public func poke(_ reason: String) {
         let marker = wakeDirectory.appendingPathComponent("\(reason)-\(getpid())-\(UInt64.random(in: 0...UInt64.max))")
-        FileManager.default.createFile(atPath: marker.path, contents: nil)
+        Self.touch(marker)
     }
 }

@@ -22,7 +22,9 @@ struct PodRunner {
     var terminationGrace: TimeInterval = 5
     var hostPath: String? = ProcessInfo.processInfo.environment["PATH"]
     /// Finds the sandbox's tools (bwrap, unshare, mount, setpriv) on the host; tests replace it.
-    var findTool: @Sendable (_ name: String, _ path: String?) -> String? = { ProcessLauncher.which($0, path: $1) }
+    var findTool: @Sendable (_ name: String, _ path: String?) -> String? = {
+        ProcessLauncher.cachedWhich($0, path: $1)
+    }
     /// Where input artifacts come from and output artifacts go; nil means the local one under `$SWIRL_HOME/artifacts`.
     var repository: (any ArtifactRepository)?
 

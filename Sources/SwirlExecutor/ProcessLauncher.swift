@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 #if canImport(Glibc)
     import Glibc
@@ -104,6 +105,18 @@ enum ProcessLauncher {
         else { return nil }
         return unsafeBitCast(symbol, to: CloseFrom.self)
     }()
+
+    /// `which`, remembering what it found (a search costs a dozen `access` calls, and the sandbox tools are looked up
+    /// for every step). Misses are not remembered, so a tool installed later is still found.
+    static func cachedWhich(_ name: String, path: String?) -> String? {
+        let key = name + "\u{0}" + (path ?? "")
+        if let found = foundTools.withLock({ $0[key] }) { return found }
+        guard let found = which(name, path: path) else { return nil }
+        foundTools.withLock { $0[key] = found }
+        return found
+    }
+
+    private static let foundTools = Mutex<[String: String]>([:])
 
     /// Finds an executable by name on `PATH` (or the usual system directories).
     static func which(_ name: String, path: String? = ProcessInfo.processInfo.environment["PATH"]) -> String? {

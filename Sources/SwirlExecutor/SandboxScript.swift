@@ -61,11 +61,12 @@ struct SandboxScript {
         return args
     }
 
-    /// The host's resolver file when `/etc/resolv.conf` is a link into `/run` (systemd-resolved), else nil.
-    static var runResolvConf: String? {
+    /// The host's resolver file when `/etc/resolv.conf` is a link into `/run` (systemd-resolved), else nil; looked
+    /// up once per process.
+    static let runResolvConf: String? = {
         let resolved = URL(fileURLWithPath: "/etc/resolv.conf").resolvingSymlinksInPath().path
         return resolved.hasPrefix("/run/") && FileManager.default.fileExists(atPath: resolved) ? resolved : nil
-    }
+    }()
 
     var workingDirectory: String { Self.workingDirectory(for: request) }
 
