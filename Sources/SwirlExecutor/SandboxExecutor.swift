@@ -106,7 +106,11 @@ public final class SandboxExecutor: Executor {
     public func observe(podName: String) -> PodObservation {
         guard (try? ExecutorError.validate(podName, kind: "pod")) != nil else { return .notStarted }
         let files = PodFiles(layout.podDirectory(podName))
-        if let result = PodJSON.readResult(files.result) { return .finished(result) }
+        if let result = PodJSON.readResult(files.result) {
+            // Scratch left behind by a controller or supervisor that died between the result and the cleanup.
+            if FileIO.exists(files.scratch) { deferScratchRemoval(files) }
+            return .finished(result)
+        }
         // stat(2), not FileManager's attributes, which look the owner up in /etc/passwd and /etc/group.
         guard let launched = FileIO.modificationDate(files.request) else { return .notStarted }
         if FileIO.exists(files.directLaunch) { return observeDirect(podName: podName, files: files) }

@@ -105,6 +105,21 @@ struct ExecutorLifecycleTests {
         #expect(await names.next() == nil)
     }
 
+    @Test("a finished pod's leftover scratch is removed once the executor goes idle")
+    func leftoverScratch() throws {
+        let fixture = try SandboxFixture()
+        let files = PodFiles(fixture.layout.podDirectory("leftover"))
+        try FileIO.makeDirectory(files.directory)
+        try FileIO.makeDirectory(files.layer.appendingPathComponent("upper"))
+        try FileIO.writeAtomically(Data("x".utf8), to: files.layer.appendingPathComponent("upper/written-by-step"))
+        try FileIO.writeAtomically(PodJSON.encoder().encode(PodResult(exitCode: 0)), to: files.result)
+        #expect(fixture.executor.observe(podName: "leftover") == .finished(PodResult(exitCode: 0)))
+        #expect(FileIO.exists(files.scratch), "removal is deferred, not done while observing")
+        fixture.executor.idle()
+        #expect(!FileIO.exists(files.scratch))
+        #expect(FileIO.exists(files.result), "the result stays")
+    }
+
     @Test("invalid pod names are rejected")
     func invalidName() throws {
         let fixture = try SandboxFixture()
