@@ -164,7 +164,9 @@ public actor Controller {
     func adoptWorkflows() {
         let now = Date()
         guard let leases = try? store.unfinishedLeases() else { return }
-        var library: TemplateLibrary?  // loaded once per round, only if something is adopted
+        // Loaded once per round, only if something is adopted.
+        var library: TemplateLibrary?
+        var options: EngineOptions?
         for lease in leases where engines[lease.uid] == nil {
             if case .only(let names) = scope, !names.contains(lease.name) { continue }
             var dead: String?
@@ -183,7 +185,8 @@ public actor Controller {
                         replacing: dead)
                 else { continue }
                 if library == nil { library = templateLibrary() }
-                try adopt(uid: lease.uid, library: library ?? TemplateLibrary())
+                if options == nil { options = engineOptions() }
+                try adopt(uid: lease.uid, library: library ?? TemplateLibrary(), options: options ?? EngineOptions())
             } catch {
                 logger.error("cannot adopt workflow \(lease.name): \(error)")
             }
@@ -202,8 +205,8 @@ public actor Controller {
     }
 
     /// Engine settings from the controller's environment: `TRANSIENT_ERROR_PATTERN` (as Argo's controller reads it),
-    /// and the ConfigMaps in `$SWIRL_HOME/configmaps/` (read when a workflow is adopted).
-    var engineOptions: EngineOptions {
+    /// and the ConfigMaps in `$SWIRL_HOME/configmaps/` (read once per adoption round).
+    func engineOptions() -> EngineOptions {
         let (configMaps, problems) = ConfigMapFiles.load(directory: home.configMapsDirectory)
         for problem in problems { logger.warning("ConfigMaps: \(problem)") }
         return EngineOptions(
@@ -215,7 +218,7 @@ public actor Controller {
         executorKind[uid] == "noop" ? noop : sandbox
     }
 
-    func adopt(uid: String, library: TemplateLibrary) throws {
+    func adopt(uid: String, library: TemplateLibrary, options: EngineOptions) throws {
         guard let stored = try store.workflow(uid: uid) else { return }
         executorKind[uid] = stored.workflow.metadata.annotations?[Self.executorAnnotation]
         let executor = executor(for: uid)
@@ -223,12 +226,12 @@ public actor Controller {
         workflow.metadata.name = stored.name
         if stored.status.nodes.isEmpty && stored.status.phase != .running {
             engines[uid] = EngineBox(
-                WorkflowEngine(workflow: workflow, uid: uid, library: library, options: engineOptions))
+                WorkflowEngine(workflow: workflow, uid: uid, library: library, options: options))
             feed(uid, .start)
             return
         }
         var engine = WorkflowEngine(
-            workflow: workflow, uid: uid, status: stored.status, library: library, options: engineOptions)
+            workflow: workflow, uid: uid, status: stored.status, library: library, options: options)
         var events: [EngineEvent] = []
         for nodeID in engine.runningPodNodeIDs {
             guard let node = engine.status.nodes[nodeID], let podName = node.podName else { continue }

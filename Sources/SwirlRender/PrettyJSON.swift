@@ -41,6 +41,14 @@ public enum PrettyJSON {
             return true
         }
 
+        /// `{}` or `[]` as JSONEncoder prints an empty container: an empty line between the brackets.
+        mutating func emptyContainer(_ open: UInt8, _ close: UInt8, indent: Int) {
+            out.append(open)
+            out.append(0x0A)
+            newline(indent)
+            out.append(close)
+        }
+
         mutating func newline(_ indent: Int) {
             out.append(0x0A)
             out.append(contentsOf: repeatElement(UInt8(ascii: " "), count: indent))
@@ -130,13 +138,11 @@ public enum PrettyJSON {
             let start = index
             let outStart = out.count
             index += 1
-            out.append(UInt8(ascii: "{"))
             if take(UInt8(ascii: "}")) {
-                out.append(0x0A)
-                newline(indent)
-                out.append(UInt8(ascii: "}"))
+                emptyContainer(UInt8(ascii: "{"), UInt8(ascii: "}"), indent: indent)
                 return true
             }
+            out.append(UInt8(ascii: "{"))
             var previous: Range<Int>?
             var ordered = true
             repeat {
@@ -177,26 +183,19 @@ public enum PrettyJSON {
 
         mutating func object(indent: Int) -> Bool {
             if orderedObject(indent: indent) { return true }
+            // Keys out of order (`orderedObject` prints empty objects, so this one has entries).
             index += 1
             var entries: [(key: Range<Int>, value: Int)] = []
-            if !take(UInt8(ascii: "}")) {
-                repeat {
-                    guard let key = stringRange(), take(UInt8(ascii: ":")) else { return false }
-                    skipSpace()
-                    let valueStart = index
-                    guard skipValue() != nil else { return false }
-                    entries.append((key, valueStart))
-                } while take(UInt8(ascii: ","))
-                guard take(UInt8(ascii: "}")) else { return false }
-            }
+            repeat {
+                guard let key = stringRange(), take(UInt8(ascii: ":")) else { return false }
+                skipSpace()
+                let valueStart = index
+                guard skipValue() != nil else { return false }
+                entries.append((key, valueStart))
+            } while take(UInt8(ascii: ","))
+            guard take(UInt8(ascii: "}")) else { return false }
             let end = index
             out.append(UInt8(ascii: "{"))
-            if entries.isEmpty {
-                out.append(0x0A)
-                newline(indent)
-                out.append(UInt8(ascii: "}"))
-                return true
-            }
             sortByKey(&entries)
             for (position, entry) in entries.enumerated() {
                 if position > 0 { out.append(UInt8(ascii: ",")) }
@@ -232,13 +231,11 @@ public enum PrettyJSON {
 
         mutating func array(indent: Int) -> Bool {
             index += 1
-            out.append(UInt8(ascii: "["))
             if take(UInt8(ascii: "]")) {
-                out.append(0x0A)
-                newline(indent)
-                out.append(UInt8(ascii: "]"))
+                emptyContainer(UInt8(ascii: "["), UInt8(ascii: "]"), indent: indent)
                 return true
             }
+            out.append(UInt8(ascii: "["))
             var first = true
             repeat {
                 if !first { out.append(UInt8(ascii: ",")) }
