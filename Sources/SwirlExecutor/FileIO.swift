@@ -16,13 +16,17 @@ enum FileIO {
         let fd = open(url.path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw ExecutorError.system(call: "open", path: url.path, errno: errno) }
         defer { close(fd) }
+        try writeAll(data, to: fd, path: url.path)
+    }
+
+    private static func writeAll(_ data: Data, to fd: Int32, path: String) throws {
         try data.withUnsafeBytes { buffer in
             var offset = 0
             while offset < buffer.count {
                 let written = Glibc.write(fd, buffer.baseAddress! + offset, buffer.count - offset)
                 if written < 0 {
                     if errno == EINTR { continue }
-                    throw ExecutorError.system(call: "write", path: url.path, errno: errno)
+                    throw ExecutorError.system(call: "write", path: path, errno: errno)
                 }
                 offset += written
             }
@@ -41,17 +45,17 @@ enum FileIO {
         }
     }
 
-    /// Writes `data` to `url` only if nothing exists there yet (temporary file + `link`).
+    /// Writes `data` to `url` only if nothing exists there yet (`O_EXCL`: one new inode, no temporary file).
     /// - Returns: false when `url` already existed.
     static func createExclusively(_ data: Data, at url: URL) throws -> Bool {
-        let tmp = url.deletingLastPathComponent()
-            .appendingPathComponent(".\(url.lastPathComponent).\(getpid()).\(UInt32.random(in: 0...UInt32.max)).tmp")
-        try write(data, to: tmp)
-        defer { unlink(tmp.path) }
-        if link(tmp.path, url.path) == 0 { return true }
-        let code = errno
-        if code == EEXIST { return false }
-        throw ExecutorError.system(call: "link", path: url.path, errno: code)
+        let fd = open(url.path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+        if fd < 0 {
+            if errno == EEXIST { return false }
+            throw ExecutorError.system(call: "open", path: url.path, errno: errno)
+        }
+        defer { close(fd) }
+        try writeAll(data, to: fd, path: url.path)
+        return true
     }
 
     /// Creates `url` and its parents (`mkdir -p`: one `mkdir` call when the parent exists).
@@ -70,16 +74,71 @@ enum FileIO {
         access(url.path, F_OK) == 0
     }
 
-    /// Reads at most `limit` bytes from the start of a file.
+    /// Reads at most `limit` bytes from the start of a file (a buffer of the file's size, not of `limit`).
     static func readPrefix(of url: URL, limit: Int) throws -> Data {
-        let handle = try FileHandle(forReadingFrom: url)
-        defer { try? handle.close() }
-        return try handle.read(upToCount: limit) ?? Data()
+        guard let data = read(url, limit: limit) else {
+            throw ExecutorError.system(call: "open", path: url.path, errno: errno)
+        }
+        return data
     }
 
-    /// Removes a tree, ignoring a missing one.
+    /// Reads at most `limit` bytes from the start of a file; nil when it cannot be opened or read. A missing file
+    /// costs one failed `open`, with no error object built.
+    static func read(_ url: URL, limit: Int = .max) -> Data? {
+        let fd = open(url.path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0 else { return nil }
+        var capacity = min(limit, max(Int(info.st_size), 0))
+        var data = Data()
+        while data.count < limit {
+            // Files can grow while read (a live log): keep reading until end of file or `limit`.
+            capacity = max(min(limit - data.count, max(capacity, 4096)), 1)
+            var chunk = Data(count: capacity)
+            let count = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, capacity) }
+            if count < 0 {
+                if errno == EINTR { continue }
+                return nil
+            }
+            if count == 0 { break }
+            data.append(chunk.prefix(count))
+        }
+        return data
+    }
+
+    /// A small text file's content without surrounding white space, or nil when it cannot be read.
+    static func readTrimmed(_ url: URL) -> String? {
+        read(url, limit: 64 * 1024).map {
+            String(decoding: $0, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+    }
+
+    /// Removes a tree, ignoring a missing one. Plain `unlink`/`rmdir` calls: a missing path costs one system
+    /// call, where `FileManager.removeItem` builds an error for it. Never descends into another filesystem (a
+    /// mount left on a step's root must not take the host's files with it).
     static func remove(_ url: URL) {
-        try? FileManager.default.removeItem(at: url)
+        removeTree(url.path, device: nil)
+    }
+
+    private static func removeTree(_ path: String, device: dev_t?) {
+        if unlink(path) == 0 { return }
+        guard errno == EISDIR || errno == EPERM else { return }
+        if rmdir(path) == 0 || errno == ENOENT { return }
+        var info = stat()
+        guard lstat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR else { return }
+        if let device, info.st_dev != device { return }
+        guard let dir = opendir(path) else { return }
+        var children: [String] = []
+        while let entry = readdir(dir) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
+            }
+            if name != "." && name != ".." { children.append(name) }
+        }
+        closedir(dir)
+        for child in children { removeTree(path + "/" + child, device: info.st_dev) }
+        rmdir(path)
     }
 
     /// A file's modification time with sub-second precision, or nil when it does not exist.
@@ -107,7 +166,7 @@ enum PodJSON {
     }
 
     static func readResult(_ url: URL) -> PodResult? {
-        guard let data = try? Data(contentsOf: url) else { return nil }
+        guard let data = FileIO.read(url) else { return nil }
         return try? decoder().decode(PodResult.self, from: data)
     }
 }

@@ -3,8 +3,18 @@ import Foundation
 /// The names of the files inside one pod directory, in one place.
 struct PodFiles: Sendable {
     let directory: URL
+    /// The pod's scratch directory, on a tmpfs (`/dev/shm`) when there is one: everything only a live step needs
+    /// (copy-on-write layer, the step's root mount point and `/tmp`, the sandbox script, its pid and status files,
+    /// the direct-launch mark) lives there, so a step creates and deletes almost no inodes on the disk: ext4's
+    /// inode allocator slows down badly under that churn, and writing the files there cost milliseconds per step.
+    /// Only the request, the logs and the result stay in the pod directory. Removed once the result is recorded.
+    /// Computed once: it hashes the pod directory's path.
+    let scratch: URL
 
-    init(_ directory: URL) { self.directory = directory.standardizedFileURL }
+    init(_ directory: URL) {
+        self.directory = directory.standardizedFileURL
+        scratch = ScratchSpace.directory(for: self.directory)
+    }
 
     private func file(_ name: String) -> URL { directory.appendingPathComponent(name, isDirectory: false) }
     private func dir(_ name: String) -> URL { directory.appendingPathComponent(name, isDirectory: true) }
@@ -35,12 +45,6 @@ struct PodFiles: Sendable {
     var merged: URL { scratch.appendingPathComponent("merged", isDirectory: true) }
     /// The step's `/tmp`.
     var tmp: URL { scratch.appendingPathComponent("tmp", isDirectory: true) }
-    /// The pod's scratch directory, on a tmpfs (`/dev/shm`) when there is one: everything only a live step needs
-    /// (copy-on-write layer, the step's root mount point and `/tmp`, the sandbox script, its pid and status files,
-    /// the direct-launch mark) lives there, so a step creates and deletes almost no inodes on the disk: ext4's
-    /// inode allocator slows down badly under that churn, and writing the files there cost milliseconds per step.
-    /// Only the request, the logs and the result stay in the pod directory. Removed once the result is recorded.
-    var scratch: URL { ScratchSpace.directory(for: directory) }
     private func scratchFile(_ name: String) -> URL { scratch.appendingPathComponent(name, isDirectory: false) }
     /// Template-level `emptyDir` volumes.
     var volumes: URL { dir("volumes") }

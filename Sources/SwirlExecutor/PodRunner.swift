@@ -20,7 +20,9 @@ struct PodRunner {
     let files: PodFiles
     /// How long the step gets between SIGTERM and SIGKILL.
     var terminationGrace: TimeInterval = 5
-    var hostPath: String? = ProcessInfo.processInfo.environment["PATH"]
+    var hostPath: String? = Self.processPath
+    /// This process's `PATH`, read once (reading the environment copies all of it).
+    static let processPath = ProcessInfo.processInfo.environment["PATH"]
     /// Finds the sandbox's tools (bwrap, unshare, mount, setpriv) on the host; tests replace it.
     var findTool: @Sendable (_ name: String, _ path: String?) -> String? = {
         ProcessLauncher.cachedWhich($0, path: $1)
@@ -241,12 +243,10 @@ struct PodRunner {
         case nil:
             break
         }
-        if let text = try? String(contentsOf: files.statusExit, encoding: .utf8),
-            let code = Int32(text.trimmingCharacters(in: .whitespacesAndNewlines))
-        {
+        if let text = FileIO.readTrimmed(files.statusExit), let code = Int32(text) {
             result.exitCode = code
-        } else if let text = try? String(contentsOf: files.statusError, encoding: .utf8) {
-            result.error = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        } else if let text = FileIO.readTrimmed(files.statusError) {
+            result.error = text
             return result
         } else {
             let how =

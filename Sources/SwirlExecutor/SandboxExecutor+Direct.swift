@@ -28,16 +28,16 @@ extension SandboxExecutor {
                 command,
                 environment: ["PATH": runner.hostPath ?? SandboxEnvironment.basePath, "SWIRL_HOME": layout.home.path],
                 stdout: .append(files.supervisorLog), stderr: .append(files.supervisorLog), grouping: .newSession)
-            try? FileIO.writeAtomically(Data("\(pid)\n".utf8), to: files.sandboxPGID)
+            try? FileIO.write(Data("\(pid)\n".utf8), to: files.sandboxPGID)
             directChildren.withLock { $0.insert(pid) }
+            directRequests.withLock { $0[request.podName] = request }
         }
     }
 
     /// Finished once the script's done marker exists; running while its process lives; otherwise lost.
     func observeDirect(podName: String, files: PodFiles) -> PodObservation {
         if FileIO.exists(layout.doneMarker(podName)) {
-            guard let data = try? Data(contentsOf: files.request),
-                let request = try? PodJSON.decoder().decode(PodRequest.self, from: data)
+            guard let request = directRequests.withLock({ $0.removeValue(forKey: podName) }) ?? readRequest(files)
             else { return .lost("request.json of a finished pod is unreadable") }
             let result = PodRunner(layout: layout, files: files).collectDirect(request)
             try? FileIO.writeAtomically(PodJSON.encoder().encode(result), to: files.result)
@@ -48,6 +48,11 @@ extension SandboxExecutor {
         guard let pid = directPID(files) else { return .lost("the sandbox of a directly launched pod has no pid") }
         if Glibc.kill(pid, 0) == 0 || errno == EPERM { return .running }
         return .lost("the sandbox exited without a result")
+    }
+
+    func readRequest(_ files: PodFiles) -> PodRequest? {
+        guard let data = FileIO.read(files.request) else { return nil }
+        return try? PodJSON.decoder().decode(PodRequest.self, from: data)
     }
 
     /// Queues a finished pod's scratch space for removal after the next launch, off the path from one step's end to
@@ -86,8 +91,7 @@ extension SandboxExecutor {
     }
 
     func directPID(_ files: PodFiles) -> pid_t? {
-        guard let text = try? String(contentsOf: files.sandboxPGID, encoding: .utf8) else { return nil }
-        return pid_t(text.trimmingCharacters(in: .whitespacesAndNewlines))
+        FileIO.readTrimmed(files.sandboxPGID).flatMap { pid_t($0) }
     }
 
     /// Reaps the sandbox process when this process started it (after a restart, init reaps it instead). Never

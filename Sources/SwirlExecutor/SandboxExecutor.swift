@@ -18,6 +18,9 @@ public final class SandboxExecutor: Executor {
     let directChildren = Mutex<Set<pid_t>>([])
     /// Directly launched sandboxes whose done marker appeared but which may not have exited yet, to reap.
     let exitingChildren = Mutex<Set<pid_t>>([])
+    /// The requests of the direct pods this process launched and has not seen finish, so that collecting a result
+    /// does not read `request.json` back (after a restart it does).
+    let directRequests = Mutex<[String: PodRequest]>([:])
     /// Finished direct pods whose scratch space is still to remove (see `deferScratchRemoval`).
     let pendingScratch = Mutex<[PodFiles]>([])
     /// The argv prefix that runs the supervisor; the pod directory is appended.
@@ -36,20 +39,20 @@ public final class SandboxExecutor: Executor {
     }
 
     public func start(_ request: PodRequest) throws {
+        try ExecutorError.validate(request.podName, kind: "pod")
+        let files = PodFiles(layout.podDirectory(request.podName))
         let direct = directLaunch && Self.canLaunchDirectly(request)
+        let fresh = !FileIO.exists(files.request)
         if direct {
             // Marked before the request exists, so a crash in between never leaves a direct pod that `observe`
             // would take for a supervised one still starting.
-            try ExecutorError.validate(request.podName, kind: "pod")
-            let files = PodFiles(layout.podDirectory(request.podName))
             try FileIO.makeDirectory(files.directory)
-            try ScratchSpace.create(files, fresh: !FileIO.exists(files.request))
-            if !FileIO.exists(files.directLaunch) { try FileIO.writeAtomically(Data(), to: files.directLaunch) }
+            try ScratchSpace.create(files, fresh: fresh)
+            if !FileIO.exists(files.directLaunch) { try FileIO.write(Data(), to: files.directLaunch) }
         }
-        let fresh = !FileIO.exists(PodFiles(layout.podDirectory(request.podName)).request)
-        guard let files = try writeRequest(request) else { return }
+        guard try writeRequest(request, files: files) != nil else { return }
         defer { removePendingScratch() }
-        try ScratchSpace.create(files, fresh: fresh && !direct)
+        if !direct { try ScratchSpace.create(files, fresh: fresh) }
         do {
             if direct {
                 try launchDirectly(request, files: files)
@@ -66,9 +69,9 @@ public final class SandboxExecutor: Executor {
 
     /// Creates the pod directory and its `request.json`, unless the pod was already started.
     /// - Returns: the pod's files, or nil when a request, supervisor or result was already there.
-    func writeRequest(_ request: PodRequest) throws -> PodFiles? {
+    func writeRequest(_ request: PodRequest, files known: PodFiles? = nil) throws -> PodFiles? {
         try ExecutorError.validate(request.podName, kind: "pod")
-        let files = PodFiles(layout.podDirectory(request.podName))
+        let files = known ?? PodFiles(layout.podDirectory(request.podName))
         try FileIO.makeDirectory(files.directory)
         try FileIO.makeDirectory(layout.doneDirectory)
         if FileIO.exists(files.result) || FileIO.exists(files.request) || FileLock.isHeld(files.supervisorLock) {
@@ -142,6 +145,9 @@ public final class SandboxExecutor: Executor {
 
     public func removeWorkflowData(workflowUID: String, podNames: [String]) {
         removePendingScratch()
+        directRequests.withLock { requests in
+            for podName in podNames { requests[podName] = nil }
+        }
         for podName in podNames where (try? ExecutorError.validate(podName, kind: "pod")) != nil {
             if case .running = observe(podName: podName) { kill(podName: podName) }
             ScratchSpace.remove(PodFiles(layout.podDirectory(podName)))

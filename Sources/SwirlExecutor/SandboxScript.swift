@@ -176,6 +176,7 @@ struct SandboxScript {
 
     /// Single-quotes a value for the POSIX shell.
     func q(_ value: String) -> String {
-        "'" + value.replacingOccurrences(of: "'", with: "'\\''") + "'"
+        guard value.utf8.contains(UInt8(ascii: "'")) else { return "'" + value + "'" }
+        return "'" + value.replacingOccurrences(of: "'", with: "'\\''") + "'"
     }
 }
