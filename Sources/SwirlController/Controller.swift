@@ -273,18 +273,17 @@ public actor Controller {
 
     /// Carries out commands (stop, terminate, suspend, resume, node set) queued for the workflows this controller owns.
     func takeCommands() {
-        for uid in engines.keys {
-            guard let commands = try? store.takeCommands(uid: uid) else { continue }
-            for command in commands {
-                do {
-                    let payload =
-                        try command.payload.map {
-                            try JSONDecoder().decode(CommandPayload.self, from: Data($0.utf8))
-                        } ?? CommandPayload()
-                    feed(uid, try payload.event(kind: command.kind))
-                } catch {
-                    logger.error("bad command \(command.kind) for workflow \(uid): \(error)")
-                }
+        guard !engines.isEmpty, let commands = try? store.takeCommands(uids: Set(engines.keys)) else { return }
+        for command in commands {
+            let uid = command.uid
+            do {
+                let payload =
+                    try command.payload.map {
+                        try JSONDecoder().decode(CommandPayload.self, from: Data($0.utf8))
+                    } ?? CommandPayload()
+                feed(uid, try payload.event(kind: command.kind))
+            } catch {
+                logger.error("bad command \(command.kind) for workflow \(uid): \(error)")
             }
         }
     }

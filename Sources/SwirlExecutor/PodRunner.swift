@@ -168,9 +168,11 @@ struct PodRunner {
         for capture in request.outputArtifacts where (try? ArtifactPaths.checkName(capture.name)) != nil {
             try FileIO.makeDirectory(files.artifactOut(capture.name))
         }
+        // `status/outputs` only when there are output parameters to copy into it: a step creates as few inodes
+        // as it can.
         for dir in [
             files.layer.appendingPathComponent("upper"), files.layer.appendingPathComponent("work"),
-            files.merged, files.tmp, files.outputs,
+            files.merged, files.tmp, request.outputParameterPaths.isEmpty ? files.status : files.outputs,
         ] {
             try FileIO.makeDirectory(dir)
         }

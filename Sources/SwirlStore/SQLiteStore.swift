@@ -172,18 +172,22 @@ public final class SQLiteStore: WorkflowStore, @unchecked Sendable {
         let outputs = try batch.status.outputs.map { try json($0) }
         let manifest = try batch.manifest.map { try json($0) }
         let status = batch.status
+        // Cached statements: this runs once per event batch, and preparing SQL showed in profiles.
         try db.write { db in
             if let manifest {
-                try db.execute(sql: "UPDATE workflow SET manifest = ? WHERE uid = ?", arguments: [manifest, batch.uid])
+                try db.cachedStatement(sql: "UPDATE workflow SET manifest = ? WHERE uid = ?")
+                    .execute(arguments: [manifest, batch.uid])
             }
-            for id in batch.deletedNodeIDs {
-                try db.execute(sql: "DELETE FROM node WHERE workflow_uid = ? AND id = ?", arguments: [batch.uid, id])
+            if !batch.deletedNodeIDs.isEmpty {
+                let delete = try db.cachedStatement(sql: "DELETE FROM node WHERE workflow_uid = ? AND id = ?")
+                for id in batch.deletedNodeIDs { try delete.execute(arguments: [batch.uid, id]) }
             }
-            try db.execute(
+            try db.cachedStatement(
                 sql: """
                     UPDATE workflow SET phase = ?, message = ?, started_at = ?, finished_at = ?, progress = ?, outputs = ?
                     WHERE uid = ?
-                    """,
+                    """
+            ).execute(
                 arguments: [
                     status.phase.rawValue, status.message, status.startedAt?.timeIntervalSince1970,
                     status.finishedAt?.timeIntervalSince1970, status.progress, outputs, batch.uid,
@@ -283,9 +287,24 @@ public final class SQLiteStore: WorkflowStore, @unchecked Sendable {
     public func takeCommands(uid: String) throws -> [WorkflowCommand] {
         try db.write { db in
             let rows = try Row.fetchAll(
-                db, sql: "SELECT id, kind, payload FROM command WHERE workflow_uid = ? ORDER BY id", arguments: [uid])
-            try db.execute(sql: "DELETE FROM command WHERE workflow_uid = ?", arguments: [uid])
+                db.cachedStatement(sql: "SELECT id, kind, payload FROM command WHERE workflow_uid = ? ORDER BY id"),
+                arguments: [uid])
+            if rows.isEmpty { return [] }
+            try db.cachedStatement(sql: "DELETE FROM command WHERE workflow_uid = ?").execute(arguments: [uid])
             return rows.map { WorkflowCommand(id: $0["id"], uid: uid, kind: $0["kind"], payload: $0["payload"]) }
+        }
+    }
+
+    public func takeCommands(uids: Set<String>) throws -> [WorkflowCommand] {
+        try db.write { db in
+            let rows = try Row.fetchAll(
+                db.cachedStatement(sql: "SELECT id, workflow_uid, kind, payload FROM command ORDER BY id"))
+            let taken = rows.filter { uids.contains($0["workflow_uid"]) }
+            let delete = try db.cachedStatement(sql: "DELETE FROM command WHERE id = ?")
+            for row in taken { try delete.execute(arguments: [row["id"] as Int64]) }
+            return taken.map {
+                WorkflowCommand(id: $0["id"], uid: $0["workflow_uid"], kind: $0["kind"], payload: $0["payload"])
+            }
         }
     }
 

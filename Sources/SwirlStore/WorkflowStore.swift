@@ -105,6 +105,9 @@ public protocol WorkflowStore: Sendable {
     /// Commands.
     func enqueueCommand(uid: String, kind: String, payload: String?) throws
     func takeCommands(uid: String) throws -> [WorkflowCommand]
+    /// Removes and returns the queued commands of every workflow in `uids`, oldest first (one query, however many
+    /// workflows: the controller asks on every wake-up).
+    func takeCommands(uids: Set<String>) throws -> [WorkflowCommand]
     /// Synchronization: takes every lock for `holder` if each has room and no earlier waiter (FIFO), else queues
     /// the holder; true when it now holds them all. `limits` gives each lock's capacity.
     func acquireLocks(holder: String, workflowUID: String, limits: [String: Int]) throws -> Bool

@@ -230,6 +230,24 @@ let t0 = Date(timeIntervalSince1970: 1_700_000_000)
         #expect(try temp.store.takeCommands(uid: "u2").map(\.kind) == ["terminate"])
     }
 
+    @Test func commandsOfSeveralWorkflowsInOneCall() throws {
+        let temp = try TempStore()
+        for (name, uid) in [("w", "u1"), ("v", "u2"), ("x", "u3")] {
+            try temp.store.submit(try loadWorkflow(sampleYAML, name: name), uid: uid, createdAt: t0)
+        }
+        try temp.store.enqueueCommand(uid: "u1", kind: "stop", payload: nil)
+        try temp.store.enqueueCommand(uid: "u3", kind: "suspend", payload: nil)
+        try temp.store.enqueueCommand(uid: "u2", kind: "terminate", payload: nil)
+        try temp.store.enqueueCommand(uid: "u1", kind: "resume", payload: "displayName=a")
+        let taken = try temp.store.takeCommands(uids: ["u1", "u2"])
+        #expect(taken.map(\.kind) == ["stop", "terminate", "resume"])
+        #expect(taken.map(\.uid) == ["u1", "u2", "u1"])
+        #expect(try temp.store.takeCommands(uids: ["u1", "u2"]).isEmpty)
+        // Commands of workflows not asked for stay queued.
+        #expect(try temp.store.takeCommands(uids: ["u3"]).map(\.kind) == ["suspend"])
+        #expect(try temp.store.takeCommands(uids: []).isEmpty)
+    }
+
     @Test func templates() throws {
         let temp = try TempStore()
         let s = temp.store
