@@ -155,6 +155,13 @@ public final class SQLiteStore: WorkflowStore, @unchecked Sendable {
         try db.read { try load($0, where: "name", name, templates: templates) }
     }
 
+    public func workflowHeader(named name: String) throws -> StoredWorkflow? {
+        try db.read { db in
+            try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM workflow WHERE name = ?"), arguments: [name])
+                .map { try stored(from: $0, nodes: [:], templates: false) }
+        }
+    }
+
     public func workflow(uid: String) throws -> StoredWorkflow? {
         try db.read { try load($0, where: "uid", uid) }
     }

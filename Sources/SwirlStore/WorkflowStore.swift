@@ -87,6 +87,9 @@ public protocol WorkflowStore: Sendable {
     func workflow(named name: String, templates: Bool) throws -> StoredWorkflow?
     /// A workflow by uid, with all its nodes.
     func workflow(uid: String) throws -> StoredWorkflow?
+    /// A workflow by name without its nodes and templates (name, phase, times, spec): for commands that only
+    /// report or resolve names, where loading every node would cost as much as the workflow is large.
+    func workflowHeader(named name: String) throws -> StoredWorkflow?
     /// Every workflow, newest first, without nodes.
     func listWorkflows() throws -> [StoredWorkflow]
     /// Commits one reconcile batch atomically.

@@ -135,6 +135,13 @@ struct CLITests {
             #expect(wait.succeeded, "\(wait)")
             #expect(wait.stdoutLines.contains { $0.hasPrefix("wait-a Succeeded") }, "\(wait)")
             #expect(wait.stdoutLines.contains { $0.hasPrefix("wait-b Succeeded") }, "\(wait)")
+            // Argo's line: `NAME PHASE at 2024-01-02 10:00:00 +0000 UTC`.
+            let pattern = #/^wait-a Succeeded at \d{4}-\d\d-\d\d \d\d:\d\d:\d\d \+0000 UTC$/#
+            #expect(wait.stdoutLines.contains { $0.wholeMatch(of: pattern) != nil }, "\(wait)")
+            let missing = try swirl.run(["wait", "wait-a", "no-such-wf"], timeout: 30)
+            #expect(!missing.succeeded && missing.stderr.contains("workflow 'no-such-wf' not found"), "\(missing)")
+            let ignoring = try swirl.run(["wait", "wait-b", "no-such-wf", "--ignore-not-found"], timeout: 30)
+            #expect(ignoring.succeeded && ignoring.stdoutLines.count == 1, "\(ignoring)")
             #expect(try swirl.workflow("wait-a")?.phase == "Succeeded")
             #expect(try swirl.workflow("wait-b")?.phase == "Succeeded")
         }

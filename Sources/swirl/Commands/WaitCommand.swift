@@ -13,10 +13,14 @@ struct WaitCommand: AsyncParsableCommand {
         let context = try CLIContext()
         var wanted: [String] = []
         for name in names {
-            if name != "@latest", try context.store.workflow(named: name) == nil, ignoreNotFound { continue }
-            wanted.append(try context.workflow(named: name).name)
+            if name != "@latest", try context.store.workflowHeader(named: name) != nil {
+                wanted.append(name)
+                continue
+            }
+            if name != "@latest", ignoreNotFound { continue }
+            wanted.append(try context.workflow(named: name, templates: false).name)  // @latest, or the error
         }
-        let finished = try await WorkflowWaiter.wait(for: wanted, context: context)
+        let finished = try await WorkflowWaiter.wait(for: wanted, context: context, nodes: false)
         for stored in finished { print(WorkflowWaiter.summary(stored)) }
         if finished.contains(where: { $0.status.phase != .succeeded }) { throw ExitCode(1) }
     }

@@ -7,8 +7,11 @@ import SwirlStore
 /// Waits for workflows to finish: runs an embedded controller for them unless a background controller is alive,
 /// in which case it waits for that controller's "finished" markers. No polling of the store for completion.
 enum WorkflowWaiter {
+    /// - Parameter nodes: load each finished workflow with its nodes and templates; false returns only what
+    ///   `summary(_:)` prints (name, phase, times), which `wait` of many workflows needs.
     static func wait(
-        for names: [String], context: CLIContext, onUpdate: (@Sendable (StoredWorkflow) -> Void)? = nil
+        for names: [String], context: CLIContext, nodes: Bool = true,
+        onUpdate: (@Sendable (StoredWorkflow) -> Void)? = nil
     ) async throws -> [StoredWorkflow] {
         let display: Task<Void, Never>? = onUpdate.map { onUpdate in
             Task {
@@ -30,7 +33,9 @@ enum WorkflowWaiter {
             }
         }
         let finished = try names.map { name -> StoredWorkflow in
-            guard let stored = try context.store.workflow(named: name) else {
+            guard
+                let stored = try nodes ? context.store.workflow(named: name) : context.store.workflowHeader(named: name)
+            else {
                 throw CLIError("workflow '\(name)' not found")
             }
             return stored
@@ -64,11 +69,11 @@ enum WorkflowWaiter {
 
     /// Argo's one-line result: `NAME Succeeded at 2024-01-02 10:00:00 +0000 UTC`.
     static func summary(_ stored: StoredWorkflow) -> String {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        formatter.dateFormat = "yyyy-MM-dd HH:mm:ss Z 'UTC'"
-        let at = stored.status.finishedAt.map { formatter.string(from: $0) } ?? ""
-        return "\(stored.name) \(stored.status.phase.rawValue) at \(at)"
+        // ArgoTime's `2024-01-02T10:00:00Z` rearranged: a DateFormatter per line cost more than the rest of `wait`.
+        let at = stored.status.finishedAt.map {
+            ArgoTime.format($0).replacingOccurrences(of: "T", with: " ").replacingOccurrences(
+                of: "Z", with: " +0000 UTC")
+        }
+        return "\(stored.name) \(stored.status.phase.rawValue) at \(at ?? "")"
     }
 }
