@@ -53,16 +53,15 @@ public final class CompletionWatcher: Sendable {
             return value
         }
         if wasStopped { return }
+        watch.unwatch()  // now, not when the reader thread ends: see `DirectoryWatch.unwatch()`
         var byte: UInt8 = 1
         _ = write(wakeWrite, &byte, 1)
     }
 
     private func readLoop() {
-        defer {
-            continuation.finish()
-            close(wakeRead)
-            close(wakeWrite)
-        }
+        // The wake pipe stays open until deinit: `stop()` may write to it after this loop has ended (removing the
+        // watch wakes the loop with IN_IGNORED), and a write to a pipe whose read end was closed raises SIGPIPE.
+        defer { continuation.finish() }
         while !stopped.withLock({ $0 }) {
             let ready = Poll.readable([watch.fd, wakeRead], timeout: nil)
             if ready.contains(1) || stopped.withLock({ $0 }) { return }
@@ -84,6 +83,11 @@ public final class CompletionWatcher: Sendable {
                 break
             }
         }
+    }
+
+    deinit {
+        close(wakeRead)
+        close(wakeWrite)
     }
 
     /// Done markers are written as dot-prefixed temporary files and renamed; only final names count.

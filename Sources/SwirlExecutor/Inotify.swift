@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 #if canImport(Glibc)
     import Glibc
@@ -8,17 +9,34 @@ import Foundation
 final class DirectoryWatch: @unchecked Sendable {
     /// The inotify descriptor; readable when events are pending (usable with `poll`).
     let fd: Int32
+    /// The watch on the directory, until `unwatch()`.
+    private let watch: Mutex<Int32?>
 
     /// Watches `directory` for `IN_CREATE | IN_MOVED_TO`.
     init(directory: URL) throws {
         let fd = inotify_init1(Int32(IN_CLOEXEC | IN_NONBLOCK))
         if fd < 0 { throw ExecutorError.system(call: "inotify_init1", path: directory.path, errno: errno) }
-        if inotify_add_watch(fd, directory.path, UInt32(IN_CREATE | IN_MOVED_TO)) < 0 {
+        let wd = inotify_add_watch(fd, directory.path, UInt32(IN_CREATE | IN_MOVED_TO))
+        if wd < 0 {
             let code = errno
             close(fd)
             throw ExecutorError.system(call: "inotify_add_watch", path: directory.path, errno: code)
         }
         self.fd = fd
+        watch = Mutex(wd)
+    }
+
+    /// Removes the watch (no more events), as early as possible before the descriptor is closed.
+    ///
+    /// Closing an inotify descriptor that still has a watch makes the closing process wait for an SRCU grace
+    /// period in the kernel (`fsnotify_destroy_group`): measured here at 5–12 ms (up to 24) on every exit of a
+    /// process that watched a directory, which was a fifth of `submit --wait`'s own time. A watch removed first is
+    /// reclaimed in the background, and the close then costs well under a millisecond.
+    func unwatch() {
+        watch.withLock { wd in
+            if let current = wd { inotify_rm_watch(fd, current) }
+            wd = nil
+        }
     }
 
     /// What one read of the descriptor produced.
@@ -53,7 +71,10 @@ final class DirectoryWatch: @unchecked Sendable {
         return .names(names)
     }
 
-    deinit { close(fd) }
+    deinit {
+        unwatch()
+        close(fd)
+    }
 }
 
 /// Waits on several descriptors at once.

@@ -126,6 +126,7 @@ struct PodRunner {
         }
         try? FileIO.writeAtomically(Data("\(pid)\n".utf8), to: files.sandboxPGID)
         let (status, stop) = wait(for: pid, deadline: request.deadlineSeconds, watch: watch)
+        watch?.unwatch()  // the supervisor exits soon: see `DirectoryWatch.unwatch()`
         StepProcesses.killGroup(pid)  // whatever the step left behind
         var result = collect(request, status: status, stop: stop, startedAt: startedAt)
         _ = script
