@@ -89,7 +89,10 @@ enum Humanize {
 
     /// `2s`, `1m`, `3h`, `2d` (single unit, truncated).
     static func short(_ seconds: TimeInterval) -> String {
-        relTime(nanos(seconds), label: "", short)
+        let diff = nanos(seconds)
+        // Under a minute (almost every step): the table's first three rows, without walking it.
+        if diff < minute { return diff < second ? "0s" : String(diff / second) + "s" }
+        return relTime(diff, label: "", short)
     }
 
     /// `10 seconds`, `1 minute` (single unit, truncated).

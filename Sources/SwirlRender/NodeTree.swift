@@ -13,7 +13,12 @@ import SwirlEngine
 struct NodeTree {
     enum Kind { case boundary, group, leaf }
 
-    let nodes: [String: NodeStatus]
+    /// The nodes, each copied once out of the workflow's map: an array's elements are read in place, where every
+    /// read from a dictionary copies the whole node (some twenty fields), which was most of this on a
+    /// 100,000-node workflow.
+    let nodes: ContiguousArray<NodeStatus>
+    /// Node ID → position in `nodes`.
+    let position: [String: Int]
     private(set) var children: [String: [String]] = [:]
     private(set) var roots: Set<String> = []
 
@@ -27,21 +32,28 @@ struct NodeTree {
     }
 
     /// Builds the tree; `forcedRoots` (the onExit node) are never attached to a parent.
-    init(nodes: [String: NodeStatus], forcedRoots: Set<String> = []) {
+    init(nodes map: [String: NodeStatus], forcedRoots: Set<String> = []) {
+        let nodes = ContiguousArray(map.values)
+        var position: [String: Int] = Dictionary(minimumCapacity: nodes.count)
+        // Keyed by the map's keys (a node's `id` field is the same, but the key is what others refer to).
+        for (offset, key) in map.keys.enumerated() { position[key] = offset }
         self.nodes = nodes
+        self.position = position
         var groupParent: [String: String] = [:]
-        let groupIDs = nodes.compactMap { Self.kind(of: $0.value.type) == .group ? $0.key : nil }
-        for id in groupIDs.sorted() {
-            for child in nodes[id]?.children ?? [] { groupParent[child] = id }
+        let keys = Array(map.keys)
+        let groups = nodes.indices.filter { Self.kind(of: nodes[$0].type) == .group }.sorted { keys[$0] < keys[$1] }
+        for index in groups {
+            for child in nodes[index].children ?? [] { groupParent[child] = keys[index] }
         }
-        for (id, node) in nodes {
-            guard Self.kind(of: node.type) != nil else { continue }
+        for index in nodes.indices {
+            guard Self.kind(of: nodes[index].type) != nil else { continue }
+            let id = keys[index]
             if forcedRoots.contains(id) {
                 roots.insert(id)
             } else if let parent = groupParent[id] {
                 children[parent, default: []].append(id)
-            } else if let boundary = node.boundaryID, !boundary.isEmpty {
-                if let b = nodes[boundary], Self.kind(of: b.type) == .boundary {
+            } else if let boundary = nodes[index].boundaryID, !boundary.isEmpty {
+                if let b = position[boundary], Self.kind(of: nodes[b].type) == .boundary {
                     children[boundary, default: []].append(id)
                 }
             } else {
@@ -49,11 +61,14 @@ struct NodeTree {
             }
         }
         // Sort keys are computed once per node, not once per comparison (a 100,000-node DAG sorts one list).
-        for (key, ids) in children {
-            let keyed = ids.compactMap { id in nodes[id].map { (SortKey($0), id) } }
+        for (key, members) in children {
+            let keyed = members.compactMap { id in position[id].map { (SortKey(nodes[$0]), id) } }
             children[key] = keyed.sorted { $0.0.precedes($1.0) }.map(\.1)
         }
     }
+
+    /// The node with this ID.
+    func node(_ id: String) -> NodeStatus? { position[id].map { nodes[$0] } }
 
     /// What `before` compares, precomputed.
     struct SortKey {
@@ -74,9 +89,10 @@ struct NodeTree {
             if loopIndex >= 0, other.loopIndex >= 0 {
                 if loopIndex != other.loopIndex { return loopIndex < other.loopIndex }
             } else if displayName != other.displayName {
-                return displayName.utf8.lexicographicallyPrecedes(other.displayName.utf8)
+                // Go compares bytes; for NFC text (all of Argo's names) String's `<` is the same order, and fast.
+                return displayName < other.displayName
             }
-            return id.utf8.lexicographicallyPrecedes(other.id.utf8)
+            return id < other.id
         }
     }
 

@@ -8,19 +8,23 @@
 public struct TabWriter: Sendable {
     public var minWidth: Int
     public var padding: Int
+    /// Drops the spaces at the end of every line (Go pads empty trailing cells; Swirl prints lines trimmed).
+    public var trimsLineEnds: Bool
 
     /// Creates an aligner; Argo's `get` uses padding 2, `list` padding 3.
-    public init(minWidth: Int = 0, padding: Int) {
+    public init(minWidth: Int = 0, padding: Int, trimsLineEnds: Bool = false) {
         self.minWidth = minWidth
         self.padding = padding
+        self.trimsLineEnds = trimsLineEnds
     }
 
     /// Aligns `rows` (each a list of cells; all but the last are tab-terminated) and returns the text,
     /// one `\n`-terminated line per row.
     public func format(rows: [[String]]) -> String {
         var state = State(
-            lines: rows.map { $0.map { Cell(text: $0, width: $0.unicodeScalars.count) } },
-            minWidth: minWidth, padding: padding)
+            lines: rows.map { $0.map { Cell(text: $0, width: Self.scalarCount($0)) } },
+            minWidth: minWidth, padding: padding, trimsLineEnds: trimsLineEnds)
+        state.out.reserveCapacity(rows.count * 64)
         state.format(0, rows.count)
         return String(decoding: state.out, as: UTF8.self)
     }
@@ -36,6 +40,16 @@ public struct TabWriter: Sendable {
         return result
     }
 
+    /// Unicode scalars in `text` (Go counts runes): the UTF-8 bytes that do not continue a scalar.
+    static func scalarCount(_ text: String) -> Int {
+        var text = text
+        return text.withUTF8 { bytes in
+            var count = 0
+            for byte in bytes where byte & 0xC0 != 0x80 { count += 1 }
+            return count
+        }
+    }
+
     private struct Cell {
         var text: String
         var width: Int
@@ -45,13 +59,15 @@ public struct TabWriter: Sendable {
         let lines: [[Cell]]
         let minWidth: Int
         let padding: Int
+        let trimsLineEnds: Bool
         var widths: [Int] = []
         var out: [UInt8] = []
 
-        init(lines: [[Cell]], minWidth: Int, padding: Int) {
+        init(lines: [[Cell]], minWidth: Int, padding: Int, trimsLineEnds: Bool) {
             self.lines = lines
             self.minWidth = minWidth
             self.padding = padding
+            self.trimsLineEnds = trimsLineEnds
         }
 
         mutating func format(_ start: Int, _ end: Int) {
@@ -86,6 +102,9 @@ public struct TabWriter: Sendable {
                     if j < widths.count, widths[j] > cell.width {
                         out.append(contentsOf: repeatElement(UInt8(ascii: " "), count: widths[j] - cell.width))
                     }
+                }
+                if trimsLineEnds {
+                    while out.last == UInt8(ascii: " ") { out.removeLast() }
                 }
                 out.append(UInt8(ascii: "\n"))
             }

@@ -30,7 +30,9 @@ struct TreeRenderer {
 
     private mutating func build() -> String {
         let name = wf.metadata.name ?? ""
-        let onExitID = wf.status.nodes.first { $0.value.name == "\(name).onExit" }?.key
+        let onExitName = "\(name).onExit"
+        let nodes = wf.status.nodes
+        let onExitID = nodes.indices.first { nodes.values[$0].name == onExitName }.map { nodes.keys[$0] }
         let tree = NodeTree(nodes: wf.status.nodes, forcedRoots: onExitID.map { [$0] } ?? [])
         rows = [
             wide
@@ -42,7 +44,7 @@ struct TreeRenderer {
             rows.append(["", "", "", "", "", ""])
             renderNode(tree, onExitID, nodePrefix: " ", childPrefix: " ")
         }
-        return TabWriter(padding: 2).format(rows: rows)
+        return TabWriter(padding: 2, trimsLineEnds: true).format(rows: rows)
     }
 
     /// Argo's `filterNode`: (hidden, children get group brackets).
@@ -56,9 +58,10 @@ struct TreeRenderer {
     }
 
     private mutating func renderNode(_ tree: NodeTree, _ id: String, nodePrefix: String, childPrefix: String) {
-        guard let node = tree.nodes[id] else { return }
-        let (hidden, indent) = filter(node)
-        if !hidden { printNode(node, prefix: nodePrefix) }
+        // Read in place, not copied: see `NodeTree.nodes`.
+        guard let index = tree.position[id] else { return }
+        let (hidden, indent) = filter(tree.nodes[index])
+        if !hidden { printNode(tree.nodes[index], prefix: nodePrefix) }
         let kids = tree.children[id] ?? []
         for (index, child) in kids.enumerated() {
             let (part, sub) = glyphs(parentHidden: hidden, indent: indent, index: index, last: kids.count - 1)

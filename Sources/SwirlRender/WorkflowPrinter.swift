@@ -26,15 +26,15 @@ public enum WorkflowPrinter {
         statusFilter: Set<String>? = nil, timeZone: TimeZone = .current,
         nodeFilter: (@Sendable (NodeStatus) -> Bool)? = nil
     ) -> String {
-        var out = header(wf, now: now, utf8: utf8, timeZone: timeZone)
+        var out = trimTrailingSpaces(header(wf, now: now, utf8: utf8, timeZone: timeZone))
         let name = wf.metadata.name ?? ""
         if wf.status.nodes[name] != nil {
             out += "\n"
             var renderer = TreeRenderer(wf: wf, now: now, wide: wide, utf8: utf8, statusFilter: statusFilter)
             renderer.nodeFilter = nodeFilter
-            out += renderer.render()
+            out += renderer.render()  // lines already trimmed by its tab writer
         }
-        return trimTrailingSpaces(out)
+        return out
     }
 
     /// `argo list` output: `NAME STATUS AGE DURATION PRIORITY MESSAGE`, aligned like Go's tabwriter with

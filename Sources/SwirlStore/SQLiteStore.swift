@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import SwirlEngine
 import SwirlSpec
+import Synchronization
 
 #if canImport(Glibc)
     import Glibc
@@ -137,14 +138,36 @@ public final class SQLiteStore: WorkflowStore, @unchecked Sendable {
         }
         let uid: String = row["uid"]
         let count = try Int.fetchOne(db, sql: "SELECT count(*) FROM node WHERE workflow_uid = ?", arguments: [uid])
-        var nodes: [String: NodeStatus] = Dictionary(minimumCapacity: count ?? 0)
+        var rows: [(id: String, data: String)] = []
+        rows.reserveCapacity(count ?? 0)
         let cursor = try Row.fetchCursor(
             db, sql: "SELECT id, data FROM node WHERE workflow_uid = ?", arguments: [row["uid"] as String])
-        while let nodeRow = try cursor.next() {
-            let data: String = nodeRow[1]
-            nodes[nodeRow[0]] = try NodeJSON.decode(data) ?? decode(NodeStatus.self, data)
-        }
+        while let nodeRow = try cursor.next() { rows.append((nodeRow[0], nodeRow[1])) }
+        let decoded = try decodeNodes(rows.map(\.data))
+        var nodes: [String: NodeStatus] = Dictionary(minimumCapacity: rows.count)
+        for (index, node) in decoded.enumerated() { nodes[rows[index].id] = node }
         return try stored(from: row, nodes: nodes, templates: templates)
+    }
+
+    /// Decodes node rows, on every core when there are many (a 100,000-node workflow spent most of `swirl get` here).
+    func decodeNodes(_ texts: [String]) throws -> [NodeStatus] {
+        let cores = min(ProcessInfo.processInfo.activeProcessorCount, 8)
+        guard texts.count >= 2_000, cores > 1 else {
+            return try texts.map { try NodeJSON.decode($0) ?? decode(NodeStatus.self, $0) }
+        }
+        let chunk = (texts.count + cores - 1) / cores
+        let results = Mutex<[Int: Result<[NodeStatus], any Error>]>([:])
+        DispatchQueue.concurrentPerform(iterations: cores) { part in
+            let range = (part * chunk)..<min(texts.count, (part + 1) * chunk)
+            let result = Result { try texts[range].map { try NodeJSON.decode($0) ?? decode(NodeStatus.self, $0) } }
+            results.withLock { $0[part] = result }
+        }
+        return try results.withLock { parts in
+            var nodes: [NodeStatus] = []
+            nodes.reserveCapacity(texts.count)
+            for part in 0..<cores { nodes += try parts[part]?.get() ?? [] }
+            return nodes
+        }
     }
 
     public func workflow(named name: String) throws -> StoredWorkflow? {

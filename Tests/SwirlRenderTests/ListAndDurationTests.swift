@@ -1,8 +1,9 @@
 import Foundation
 import SwirlEngine
-import SwirlRender
 import SwirlSpec
 import Testing
+
+@testable import SwirlRender
 
 @Suite struct ListTests {
     @Test func listAlignsWithPaddingThree() {
@@ -72,5 +73,14 @@ import Testing
     @Test func widthCountsScalars() {
         let text = TabWriter(padding: 1).format(rows: [["✔ é", "x"], ["abcd", "y"]])
         #expect(text == "✔ é  x\nabcd y\n")
+        #expect(TabWriter.scalarCount("✔ é") == 3)
+        #expect(TabWriter.scalarCount("") == 0)
+        #expect(TabWriter.scalarCount("👩‍💻x") == 4)  // woman, joiner, laptop, x
+    }
+
+    @Test func trimmedLineEnds() {
+        let rows = [["a", "bbbb", ""], ["cc", "", ""], ["d ", "e", "f  "]]
+        #expect(TabWriter(padding: 2).format(rows: rows) == "a   bbbb  \ncc        \nd   e     f  \n")
+        #expect(TabWriter(padding: 2, trimsLineEnds: true).format(rows: rows) == "a   bbbb\ncc\nd   e     f\n")
     }
 }

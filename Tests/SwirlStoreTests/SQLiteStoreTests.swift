@@ -230,6 +230,27 @@ let t0 = Date(timeIntervalSince1970: 1_700_000_000)
         #expect(try temp.store.takeCommands(uid: "u2").map(\.kind) == ["terminate"])
     }
 
+    @Test func manyNodesDecodeInParallelToTheSameMap() throws {
+        // Past 2,000 rows the store decodes on every core: each node must still land under its own ID.
+        let temp = try TempStore()
+        try temp.store.submit(try loadWorkflow(sampleYAML, name: "w"), uid: "u1", createdAt: t0)
+        var status = WorkflowStatus(phase: .running)
+        var nodes: [NodeStatus] = []
+        for index in 0..<5_000 {
+            var node = NodeStatus(
+                id: "w-\(index)", name: "w.t\(index)", displayName: "t\(index)", type: .pod,
+                phase: index % 3 == 0 ? .failed : .succeeded)
+            node.startedAt = t0.addingTimeInterval(Double(index))
+            node.message = index % 7 == 0 ? "message \(index)" : nil
+            nodes.append(node)
+            status.nodes[node.id] = node
+        }
+        try temp.store.save(StateBatch(uid: "u1", status: status, changedNodes: nodes, events: []))
+        let stored = try #require(try temp.store.workflow(uid: "u1"))
+        #expect(stored.status.nodes.count == nodes.count)
+        #expect(nodes.allSatisfy { stored.status.nodes[$0.id] == $0 })
+    }
+
     @Test func commandsOfSeveralWorkflowsInOneCall() throws {
         let temp = try TempStore()
         for (name, uid) in [("w", "u1"), ("v", "u2"), ("x", "u3")] {

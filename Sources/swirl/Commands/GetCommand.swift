@@ -46,6 +46,7 @@ struct GetCommand: AsyncParsableCommand {
                     terminator: "")
             default: throw CLIError("unknown output format '\(output ?? "")', expected json, yaml, wide or name")
             }
+            CLIContext.keepUntilExit(stored)
         }
     }
 }
