@@ -330,6 +330,12 @@ public actor Controller {
 
     /// - Parameter seenAt: when the pod's done marker was seen appearing, if it was seen live.
     func podDone(_ podName: String, seenAt: Date? = nil) {
+        if podName.hasSuffix(SandboxLayout.readySuffix) {
+            // A daemon's readiness marker (`POD.ready`), not its end.
+            let pod = String(podName.dropLast(SandboxLayout.readySuffix.count))
+            if let (uid, nodeID) = pods[pod] { feed(uid, .podReady(nodeID: nodeID)) }
+            return
+        }
         guard let (uid, nodeID) = pods[podName] else { return }
         guard case .finished(var result) = executor(for: uid).observe(podName: podName) else { return }
         // The result's finish time is a file's mtime, from the kernel's coarse clock: it reads up to a few
@@ -435,6 +441,7 @@ public actor Controller {
         switch event {
         case .start: return "start"
         case .podStarted(let id, _): return "pod started \(id)"
+        case .podReady(let id): return "daemon ready \(id)"
         case .podFinished(let id, let result):
             return
                 "pod finished \(id) exit=\(result.exitCode.map(String.init) ?? "none")\(result.error.map { " error=\($0)" } ?? "")"

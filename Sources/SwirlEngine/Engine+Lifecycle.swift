@@ -92,6 +92,7 @@ extension WorkflowEngine {
     }
 
     mutating func finishWorkflow(phase: WorkflowPhase, message: String?) {
+        stopDaemons(inScope: nil)
         let locks = lockRequests(workflow.spec.synchronization)
         if !locks.isEmpty { pendingActions.append(.releaseLocks(holder: uid, locks: locks)) }
         status.phase = phase

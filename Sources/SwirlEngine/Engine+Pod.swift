@@ -122,6 +122,12 @@ extension WorkflowEngine {
         var archiveLogs = workflow.spec.archiveLogs ?? false
         if case .bool(let flag)? = template.archiveLocation?["archiveLogs"] { archiveLogs = flag }
         if archiveLogs { request.archiveLogsKey = "\(name)/\(request.podName)/main.log" }
+        if template.daemon == true {
+            request.daemon = true
+            request.readinessProbe = try Self.readinessProbe(
+                try container.readinessProbe.map { try substituteJSON($0, scope: scope) }, template: template.name ?? ""
+            )
+        }
         return request
     }
 

@@ -11,9 +11,11 @@ extension WorkflowEngine {
         activePods = 0
         podsTotal = 0
         podsDone = 0
+        daemonNodes = []
         for node in status.nodes.values where node.type == .pod {
             podsTotal += 1
             if node.phase.isCompleted { podsDone += 1 }
+            if node.daemoned == true { daemonNodes.insert(node.id) }
         }
         var queued: [NodeStatus] = []
         for node in status.nodes.values where !node.phase.isCompleted {

@@ -105,6 +105,7 @@ extension WorkflowEngine {
     /// Completes a Steps or DAG node, computing its declared outputs from its children.
     mutating func finishScope(_ id: String, phase: NodePhase, message: String?) {
         guard let node = status.nodes[id] else { return }
+        stopDaemons(inScope: id)
         var outputs: Outputs?
         var finalPhase = phase
         var finalMessage = message

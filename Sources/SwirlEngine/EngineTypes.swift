@@ -7,6 +7,8 @@ public enum EngineEvent: Sendable, Hashable {
     case start
     /// A pod's process started.
     case podStarted(nodeID: String, at: Date)
+    /// A daemon pod (`daemon: true`) passed its readiness probe and serves: dependents may start.
+    case podReady(nodeID: String)
     /// A pod finished (or could not run); the result comes from its supervisor.
     case podFinished(nodeID: String, result: PodResult)
     /// A timer the engine asked for (`EngineAction.wakeAt`) fired, or the controller resumed the workflow.

@@ -33,6 +33,10 @@ public struct PodRequest: Codable, Sendable, Hashable {
     public var outputArtifacts: [ArtifactCapture] = []
     /// When set, the step's combined logs are saved to the repository under this key (`archiveLogs`).
     public var archiveLogsKey: String?
+    /// `daemon: true`: the pod keeps running while the workflow goes on; the executor reports when it is ready.
+    public var daemon = false
+    /// When a daemon counts as ready (nil: as soon as it runs).
+    public var readinessProbe: ReadinessProbe?
 
     public init(
         workflowName: String, workflowUID: String, nodeID: String, podName: String, image: String?,
@@ -95,7 +99,7 @@ extension PodRequest {
     enum CodingKeys: String, CodingKey {
         case workflowName, workflowUID, nodeID, podName, image, argv, env, workingDir, volumeMounts
         case workflowVolumes, templateVolumes, scriptSource, outputParameterPaths, deadlineSeconds
-        case inputArtifacts, outputArtifacts, archiveLogsKey
+        case inputArtifacts, outputArtifacts, archiveLogsKey, daemon, readinessProbe
     }
 
     public init(from decoder: Decoder) throws {
@@ -117,6 +121,30 @@ extension PodRequest {
         inputArtifacts = try c.decodeIfPresent([ArtifactPlacement].self, forKey: .inputArtifacts) ?? []
         outputArtifacts = try c.decodeIfPresent([ArtifactCapture].self, forKey: .outputArtifacts) ?? []
         archiveLogsKey = try c.decodeIfPresent(String.self, forKey: .archiveLogsKey)
+        daemon = try c.decodeIfPresent(Bool.self, forKey: .daemon) ?? false
+        readinessProbe = try c.decodeIfPresent(ReadinessProbe.self, forKey: .readinessProbe)
+    }
+}
+
+/// A container's readiness probe as the executor runs it (Kubernetes' `readinessProbe`, resolved).
+public struct ReadinessProbe: Codable, Sendable, Hashable {
+    public enum Check: Codable, Sendable, Hashable {
+        /// Ready when the command, run inside the step's sandbox view, exits 0.
+        case exec([String])
+        /// Ready when `GET http://127.0.0.1:PORT/PATH` answers with a status from 200 to 399.
+        case httpGet(port: Int, path: String)
+        /// Ready when a TCP connection to 127.0.0.1:PORT succeeds.
+        case tcpSocket(port: Int)
+    }
+
+    public var check: Check
+    public var initialDelaySeconds: Double
+    public var periodSeconds: Double
+
+    public init(check: Check, initialDelaySeconds: Double = 0, periodSeconds: Double = 10) {
+        self.check = check
+        self.initialDelaySeconds = initialDelaySeconds
+        self.periodSeconds = periodSeconds
     }
 }
 

@@ -61,6 +61,8 @@ public struct WorkflowEngine: Sendable {
     var workflowLocksHeld = false
     /// Memoized nodes waiting for the cache's answer.
     var pendingMemo: Set<String> = []
+    /// Daemon pods that are ready and serving (`daemoned: true`), to stop when their scope ends.
+    var daemonNodes: Set<String> = []
 
     enum ShutdownMode: Sendable { case stop, terminate }
     /// The workflow's activeDeadlineSeconds passed (changes the final message).
@@ -126,6 +128,8 @@ public struct WorkflowEngine: Sendable {
             }
         case .podFinished(let nodeID, let result):
             podFinished(nodeID: nodeID, result: result)
+        case .podReady(let nodeID):
+            podReady(nodeID: nodeID)
         case .wake:
             fireDueTimers()
         case .shutdown(let terminate):

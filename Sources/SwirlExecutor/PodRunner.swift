@@ -125,7 +125,10 @@ struct PodRunner {
             return failure("could not start the sandbox: \(error)")
         }
         try? FileIO.writeAtomically(Data("\(pid)\n".utf8), to: files.sandboxPGID)
+        let readiness = request.daemon ? ReadinessChecker(probe: request.readinessProbe) : nil
+        readiness?.start(marker: layout.readyMarker(request.podName))
         let (status, stop) = wait(for: pid, deadline: request.deadlineSeconds, watch: watch)
+        readiness?.cancel()
         watch?.unwatch()  // the supervisor exits soon: see `DirectoryWatch.unwatch()`
         StepProcesses.killGroup(pid)  // whatever the step left behind
         var result = collect(request, status: status, stop: stop, startedAt: startedAt)

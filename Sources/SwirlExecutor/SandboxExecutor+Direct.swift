@@ -13,7 +13,7 @@ import SwirlEngine
 extension SandboxExecutor {
     static func canLaunchDirectly(_ request: PodRequest) -> Bool {
         request.inputArtifacts.isEmpty && request.outputArtifacts.isEmpty && request.archiveLogsKey == nil
-            && request.deadlineSeconds == nil
+            && request.deadlineSeconds == nil && !request.daemon  // a daemon's supervisor runs its readiness probe
     }
 
     func launchDirectly(_ request: PodRequest, files: PodFiles) throws {

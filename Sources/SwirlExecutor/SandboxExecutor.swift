@@ -153,6 +153,7 @@ public final class SandboxExecutor: Executor {
             ScratchSpace.remove(PodFiles(layout.podDirectory(podName)))
             FileIO.remove(layout.podDirectory(podName))
             FileIO.remove(layout.doneMarker(podName))
+            FileIO.remove(layout.readyMarker(podName))
         }
         if (try? ExecutorError.validate(workflowUID, kind: "workflow uid")) != nil {
             FileIO.remove(layout.volumesDirectory.appendingPathComponent(workflowUID, isDirectory: true))

@@ -47,6 +47,15 @@ public struct SandboxLayout: Sendable, Hashable {
         doneDirectory.appendingPathComponent(podName, isDirectory: false)
     }
 
+    /// Ends the name of a daemon's readiness marker, which sits next to the done markers (`POD.ready`), so the
+    /// controller's one watch sees both.
+    public static let readySuffix = ".ready"
+
+    /// The readiness marker of a daemon pod, created once its readiness probe passes.
+    func readyMarker(_ podName: String) -> URL {
+        doneDirectory.appendingPathComponent(podName + Self.readySuffix, isDirectory: false)
+    }
+
     /// The host directory of a workflow-level volume.
     func workflowVolume(workflowUID: String, name: String) -> URL {
         volumesDirectory.appendingPathComponent(workflowUID, isDirectory: true)

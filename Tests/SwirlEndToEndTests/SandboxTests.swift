@@ -83,3 +83,45 @@ struct SandboxTests {
         }
     }
 }
+
+@Suite("Daemon steps", .timeLimit(.minutes(1)))
+struct DaemonStepTests {
+    @Test func aDaemonServesTheNextStepAndIsStoppedAfterwards() throws {
+        let port = Int.random(in: 20_000..<40_000)
+        try withSwirlHome { swirl in
+            let submit = try swirl.run(
+                ["submit", fixture("daemon-server.yaml").path, "-p", "port=\(port)", "--wait", "-o", "json"],
+                timeout: 50)
+            #expect(submit.succeeded, "\(submit)")
+            let wf = try Workflow(json: submit.stdout)
+            #expect(wf.phase == "Succeeded")
+            #expect(wf.node("client")?.result == "200", "\(String(describing: wf.node("client")?.raw))")
+            let server = try #require(wf.node("server"))
+            #expect(server.phase == "Succeeded")
+            #expect(server.raw["podIP"] as? String == "127.0.0.1")
+            #expect(server.raw["daemoned"] == nil, "the daemon was stopped with its steps")
+            // Nothing listens on the port any more once the workflow is done (the stop takes a moment).
+            var listening = true
+            for _ in 0..<50 where listening {
+                listening = canConnect(port: port)
+                if listening { usleep(100_000) }
+            }
+            #expect(!listening, "the daemon's server still answers on port \(port)")
+        }
+    }
+
+    func canConnect(port: Int) -> Bool {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = in_addr_t(UInt32(0x7f00_0001).bigEndian)
+        return withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
+            }
+        }
+    }
+}
