@@ -92,24 +92,32 @@ public final class SQLiteStore: WorkflowStore, @unchecked Sendable {
     }
 
     public func submit(_ workflow: Workflow, uid: String, createdAt: Date) throws {
-        let name = workflow.metadata.name ?? uid
-        let manifest = try json(workflow)
+        try submit([NewWorkflow(workflow: workflow, uid: uid, createdAt: createdAt)])
+    }
+
+    public func submit(_ workflows: [NewWorkflow]) throws {
+        let rows = try workflows.map { ($0, try json($0.workflow)) }
+        var current = ""
         do {
             try db.write { db in
-                try db.execute(
+                let insert = try db.cachedStatement(
                     sql: """
                         INSERT INTO workflow (uid, name, namespace, manifest, phase, created_at)
                         VALUES (?, ?, ?, ?, 'Pending', ?)
-                        """,
-                    arguments: [
-                        uid, name, workflow.metadata.namespace ?? "default", manifest, createdAt.timeIntervalSince1970,
+                        """)
+                let event = try db.cachedStatement(
+                    sql: "INSERT INTO event (workflow_uid, at, data) VALUES (?, ?, 'submitted')")
+                for (new, manifest) in rows {
+                    current = new.workflow.metadata.name ?? new.uid
+                    try insert.execute(arguments: [
+                        new.uid, current, new.workflow.metadata.namespace ?? "default", manifest,
+                        new.createdAt.timeIntervalSince1970,
                     ])
-                try db.execute(
-                    sql: "INSERT INTO event (workflow_uid, at, data) VALUES (?, ?, 'submitted')",
-                    arguments: [uid, createdAt.timeIntervalSince1970])
+                    try event.execute(arguments: [new.uid, new.createdAt.timeIntervalSince1970])
+                }
             }
         } catch let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT {
-            throw StoreError.alreadyExists(name)
+            throw StoreError.alreadyExists(current)
         }
     }
 

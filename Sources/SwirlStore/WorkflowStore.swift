@@ -76,10 +76,25 @@ public struct WorkflowCommand: Sendable, Equatable {
     public var payload: String?
 }
 
+/// A workflow to store with `WorkflowStore.submit(_:)`.
+public struct NewWorkflow: Sendable {
+    public var workflow: Workflow
+    public var uid: String
+    public var createdAt: Date
+
+    public init(workflow: Workflow, uid: String, createdAt: Date) {
+        self.workflow = workflow
+        self.uid = uid
+        self.createdAt = createdAt
+    }
+}
+
 /// The single source of truth for workflows. One reconcile batch is one transaction.
 public protocol WorkflowStore: Sendable {
     /// Saves a new workflow (name unique). Throws `StoreError.alreadyExists` if the name is taken.
     func submit(_ workflow: Workflow, uid: String, createdAt: Date) throws
+    /// Saves new workflows in one transaction: all or none (`StoreError.alreadyExists` names the taken name).
+    func submit(_ workflows: [NewWorkflow]) throws
     /// A workflow by name, with all its nodes.
     func workflow(named name: String) throws -> StoredWorkflow?
     /// A workflow by name, with all its nodes; without `spec.templates` when `templates` is false (for views
@@ -137,7 +152,7 @@ public struct LeaseInfo: Sendable, Equatable {
 }
 
 /// Store errors, worded for the CLI.
-public enum StoreError: Error, CustomStringConvertible, Sendable {
+public enum StoreError: Error, CustomStringConvertible, Sendable, Equatable {
     case alreadyExists(String)
     case corrupt(String)
 

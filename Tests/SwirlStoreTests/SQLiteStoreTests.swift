@@ -251,6 +251,20 @@ let t0 = Date(timeIntervalSince1970: 1_700_000_000)
         #expect(nodes.allSatisfy { stored.status.nodes[$0.id] == $0 })
     }
 
+    @Test func submittingSeveralIsAllOrNothing() throws {
+        let temp = try TempStore()
+        let batch = try ["a", "b", "c"].map {
+            NewWorkflow(workflow: try loadWorkflow(sampleYAML, name: $0), uid: "u-\($0)", createdAt: t0)
+        }
+        try temp.store.submit(batch)
+        #expect(try temp.store.listWorkflows().map(\.name).sorted() == ["a", "b", "c"])
+        let clash = try ["d", "b", "e"].map {
+            NewWorkflow(workflow: try loadWorkflow(sampleYAML, name: $0), uid: "v-\($0)", createdAt: t0)
+        }
+        #expect(throws: StoreError.alreadyExists("b")) { try temp.store.submit(clash) }
+        #expect(try temp.store.listWorkflows().map(\.name).sorted() == ["a", "b", "c"], "none of the clashing batch")
+    }
+
     @Test func commandsOfSeveralWorkflowsInOneCall() throws {
         let temp = try TempStore()
         for (name, uid) in [("w", "u1"), ("v", "u2"), ("x", "u3")] {

@@ -33,8 +33,41 @@ public enum Linter {
         text: String, file: String, knownTemplates: [String: Set<String>],
         knownClusterTemplates: [String: Set<String>], expressions: (any ExpressionSyntaxChecker)? = nil
     ) -> [Diagnostic] {
-        let context = LintContext(file: file, text: text, expressions: expressions)
         let (documents, parseError) = parse(text: text, file: file)
+        return lint(
+            documents: documents, parseError: parseError, text: text, file: file, knownTemplates: knownTemplates,
+            knownClusterTemplates: knownClusterTemplates, expressions: expressions)
+    }
+
+    /// Lints a file and, when it has no errors, decodes its documents from the same parse (`submit` would otherwise
+    /// parse every file twice).
+    /// - Returns: the findings (warnings included), and the documents when no finding is an error.
+    public static func lintAndLoad(file: String, expressions: (any ExpressionSyntaxChecker)? = nil) throws
+        -> (diagnostics: [Diagnostic], documents: [ManifestDocument]?)
+    {
+        guard let data = FileManager.default.contents(atPath: file) else {
+            return ([Diagnostic(file: file, line: 0, column: 0, path: "", message: "cannot read file")], nil)
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            return ([Diagnostic(file: file, line: 0, column: 0, path: "", message: "file is not UTF-8 text")], nil)
+        }
+        let (nodes, parseError) = parse(text: text, file: file)
+        let diagnostics = lint(
+            documents: nodes, parseError: parseError, text: text, file: file, knownTemplates: [:],
+            knownClusterTemplates: [:], expressions: expressions)
+        if diagnostics.contains(where: { $0.severity == .error }) { return (diagnostics, nil) }
+        let documents = try nodes.map { node in
+            ManifestDocument(manifest: try ManifestLoader.decode(node: node, file: file), node: node, file: file)
+        }
+        if documents.isEmpty { throw SpecError(file: file, message: "no documents found") }
+        return (diagnostics, documents)
+    }
+
+    static func lint(
+        documents: [Node], parseError: Diagnostic?, text: String, file: String, knownTemplates: [String: Set<String>],
+        knownClusterTemplates: [String: Set<String>], expressions: (any ExpressionSyntaxChecker)?
+    ) -> [Diagnostic] {
+        let context = LintContext(file: file, text: text, expressions: expressions)
         if let parseError { context.append(parseError) }
         if documents.isEmpty && parseError == nil {
             context.report(

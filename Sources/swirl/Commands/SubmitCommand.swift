@@ -5,6 +5,7 @@ import SwirlEngine
 import SwirlRender
 import SwirlSpec
 import SwirlStore
+import Synchronization
 
 /// `swirl submit FILE…`: store workflows and run them.
 struct SubmitCommand: AsyncParsableCommand {
@@ -32,6 +33,7 @@ struct SubmitCommand: AsyncParsableCommand {
         var workflows = try loadWorkflows(context: context)
         var rng = SystemRandomNumberGenerator()
         var names: [String] = []
+        var pending: [NewWorkflow] = []
         for index in workflows.indices {
             try apply(to: &workflows[index])
             guard let name = NameGenerator.name(for: workflows[index].metadata, using: &rng) else {
@@ -40,12 +42,18 @@ struct SubmitCommand: AsyncParsableCommand {
             workflows[index].metadata.name = name
             workflows[index].metadata.namespace = workflows[index].metadata.namespace ?? "default"
             workflows[index].kind = "Workflow"
-            try context.store.submit(workflows[index], uid: UUID().uuidString.lowercased(), createdAt: Date())
+            pending.append(
+                NewWorkflow(workflow: workflows[index], uid: UUID().uuidString.lowercased(), createdAt: Date()))
             names.append(name)
-            // Many files: let the background controller start on the first ones while the rest are stored.
-            if !wait && !watch && (index == 0 || index % 64 == 63) && workflows.count > 1 {
-                try BackgroundController.ensureRunning(context.home)
-                context.home.poke("submit")
+            // Stored in transactions of 64 (the first alone), and with many files the background controller starts
+            // on the first ones while the rest are stored.
+            if index == 0 || index % 64 == 63 || index == workflows.count - 1 {
+                try context.store.submit(pending)
+                pending = []
+                if !wait && !watch && workflows.count > 1 && index < workflows.count - 1 {
+                    try BackgroundController.ensureRunning(context.home)
+                    context.home.poke("submit")
+                }
             }
         }
         if !wait && !watch {
@@ -125,12 +133,13 @@ struct SubmitCommand: AsyncParsableCommand {
         }
         guard !files.isEmpty else { throw CLIError("nothing to submit: give one or more files, or --from kind/name") }
         var workflows: [Workflow] = []
-        for file in files {
-            let diagnostics = Linter.lint(file: file, expressions: ExprSyntaxChecker()).filter { $0.severity == .error }
-            if !diagnostics.isEmpty {
-                throw CLIError(diagnostics.map(\.description).joined(separator: "\n"))
+        for (file, loaded) in zip(files, Self.lintAndLoad(files)) {
+            let (diagnostics, documents) = try loaded.get()
+            guard let documents else {
+                throw CLIError(
+                    diagnostics.filter { $0.severity == .error }.map(\.description).joined(separator: "\n"))
             }
-            for document in try ManifestLoader.load(file: file) {
+            for document in documents {
                 guard case .workflow(let workflow) = document.manifest, workflow.kind == "Workflow" else {
                     throw CLIError(
                         "\(file): a \(document.manifest.kind) cannot be submitted; use `swirl template create`")
@@ -139,6 +148,25 @@ struct SubmitCommand: AsyncParsableCommand {
             }
         }
         return workflows
+    }
+
+    /// Lints and decodes every file from one parse each, on every core when there are many: all files are checked
+    /// before any is stored, so this is the part of a large `submit` during which no workflow runs yet.
+    static func lintAndLoad(_ files: [String]) -> [Result<([Diagnostic], [ManifestDocument]?), any Error>] {
+        let checker = ExprSyntaxChecker()
+        let lanes = files.count < 16 ? 1 : min(ProcessInfo.processInfo.activeProcessorCount, 8)
+        let results = Mutex(
+            [Result<([Diagnostic], [ManifestDocument]?), any Error>?](repeating: nil, count: files.count))
+        DispatchQueue.concurrentPerform(iterations: lanes) { lane in
+            for index in stride(from: lane, to: files.count, by: lanes) {
+                let result = Result { () throws -> ([Diagnostic], [ManifestDocument]?) in
+                    let loaded = try Linter.lintAndLoad(file: files[index], expressions: checker)
+                    return (loaded.diagnostics, loaded.documents)
+                }
+                results.withLock { $0[index] = result }
+            }
+        }
+        return results.withLock { $0.map { $0 ?? .failure(CLIError("internal error: a file was not read")) } }
     }
 
     /// Applies -p, --entrypoint, --name, --generate-name.
