@@ -164,9 +164,9 @@ public actor Controller {
     func adoptWorkflows() {
         let now = Date()
         guard let leases = try? store.unfinishedLeases() else { return }
-        // Loaded once per round, only if something is adopted.
-        var library: TemplateLibrary?
-        var options: EngineOptions?
+        // uid → the dead owner whose lease may be taken over (nil: free or expired).
+        var wanted: [String: String?] = [:]
+        var order: [LeaseInfo] = []
         for lease in leases where engines[lease.uid] == nil {
             if case .only(let names) = scope, !names.contains(lease.name) { continue }
             var dead: String?
@@ -178,12 +178,24 @@ public actor Controller {
                     continue
                 }
             }
+            wanted[lease.uid] = .some(dead)
+            order.append(lease)
+        }
+        guard !wanted.isEmpty else { return }
+        // One transaction for the whole round: a thousand new workflows must not cost a thousand commits.
+        let acquired: Set<String>
+        do {
+            acquired = try store.acquireLeases(
+                wanted, owner: owner.text, until: now.addingTimeInterval(leaseDuration), now: now)
+        } catch {
+            logger.error("cannot take leases: \(error)")
+            return
+        }
+        // Loaded once per round, only if something is adopted.
+        var library: TemplateLibrary?
+        var options: EngineOptions?
+        for lease in order where acquired.contains(lease.uid) {
             do {
-                guard
-                    try store.acquireLease(
-                        uid: lease.uid, owner: owner.text, until: now.addingTimeInterval(leaseDuration), now: now,
-                        replacing: dead)
-                else { continue }
                 if library == nil { library = templateLibrary() }
                 if options == nil { options = engineOptions() }
                 try adopt(uid: lease.uid, library: library ?? TemplateLibrary(), options: options ?? EngineOptions())
@@ -373,10 +385,12 @@ public actor Controller {
         let changed = box.engine.takeChangedNodeIDs()
         let nodes = changed.compactMap { box.engine.status.nodes[$0] }
         let manifest = box.engine.takeChangedManifest()
+        var batch = StateBatch(
+            uid: uid, status: box.engine.status, changedNodes: nodes, events: events, manifest: manifest)
+        // A finished workflow's lease goes with its last state: one transaction, not two.
+        if box.engine.status.phase.isCompleted { batch.releasingLeaseOf = owner.text }
         do {
-            try store.save(
-                StateBatch(uid: uid, status: box.engine.status, changedNodes: nodes, events: events, manifest: manifest)
-            )
+            try store.save(batch)
         } catch {
             logger.error("cannot save workflow \(uid): \(error)")
         }
@@ -422,8 +436,7 @@ public actor Controller {
                 timers[uid]?.cancel()
                 timers[uid] = nil
                 engines[uid] = nil
-                executorKind[uid] = nil
-                try? store.releaseLease(uid: uid, owner: owner.text)
+                executorKind[uid] = nil  // (the lease was released with the final commit)
             }
         }
     }

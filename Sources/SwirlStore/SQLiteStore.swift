@@ -233,6 +233,12 @@ public final class SQLiteStore: WorkflowStore, @unchecked Sendable {
             let statement = try db.cachedStatement(
                 sql: "INSERT OR REPLACE INTO node (workflow_uid, id, data) VALUES (?, ?, ?)")
             for (id, data) in nodes { try statement.execute(arguments: [batch.uid, id, data]) }
+            if let owner = batch.releasingLeaseOf {
+                try db.cachedStatement(
+                    sql:
+                        "UPDATE workflow SET lease_owner = NULL, lease_expires = NULL WHERE uid = ? AND lease_owner = ?"
+                ).execute(arguments: [batch.uid, owner])
+            }
             let now = Date().timeIntervalSince1970
             let eventStatement = try db.cachedStatement(
                 sql: "INSERT INTO event (workflow_uid, at, data) VALUES (?, ?, ?)")
@@ -251,6 +257,24 @@ public final class SQLiteStore: WorkflowStore, @unchecked Sendable {
                     """,
                 arguments: [owner, until.timeIntervalSince1970, uid, owner, now.timeIntervalSince1970, deadOwner])
             return db.changesCount > 0
+        }
+    }
+
+    public func acquireLeases(_ uids: [String: String?], owner: String, until: Date, now: Date) throws -> Set<String> {
+        try db.write { db in
+            let statement = try db.cachedStatement(
+                sql: """
+                    UPDATE workflow SET lease_owner = ?, lease_expires = ?
+                    WHERE uid = ? AND (lease_owner IS NULL OR lease_owner = ? OR lease_expires < ? OR lease_owner = ?)
+                    """)
+            var acquired = Set<String>()
+            for (uid, deadOwner) in uids {
+                try statement.execute(arguments: [
+                    owner, until.timeIntervalSince1970, uid, owner, now.timeIntervalSince1970, deadOwner,
+                ])
+                if db.changesCount > 0 { acquired.insert(uid) }
+            }
+            return acquired
         }
     }
 

@@ -45,6 +45,8 @@ public struct StateBatch: Sendable {
     public var manifest: Workflow?
     /// Nodes to delete (a retry resets failed nodes).
     public var deletedNodeIDs: [String]
+    /// Releases this owner's lease in the same transaction (the workflow finished).
+    public var releasingLeaseOf: String?
 
     public init(
         uid: String, status: WorkflowStatus, changedNodes: [NodeStatus], events: [String], manifest: Workflow? = nil,
@@ -112,6 +114,9 @@ public protocol WorkflowStore: Sendable {
     /// Takes or renews the lease of a workflow for `owner` until `until`; false if another owner holds a live lease.
     /// `replacing` names a holder known to be dead, whose lease may be taken before it expires.
     func acquireLease(uid: String, owner: String, until: Date, now: Date, replacing deadOwner: String?) throws -> Bool
+    /// `acquireLease` for many workflows in one transaction: uid → the dead owner it may replace (or nil).
+    /// - Returns: the uids now leased to `owner`.
+    func acquireLeases(_ uids: [String: String?], owner: String, until: Date, now: Date) throws -> Set<String>
     /// Renews every lease `owner` holds among `uids` in one transaction; returns the uids still held.
     func renewLeases(uids: [String], owner: String, until: Date, now: Date) throws -> Set<String>
     func releaseLease(uid: String, owner: String) throws

@@ -251,6 +251,42 @@ let t0 = Date(timeIntervalSince1970: 1_700_000_000)
         #expect(nodes.allSatisfy { stored.status.nodes[$0.id] == $0 })
     }
 
+    @Test func leasesOfManyWorkflowsInOneCall() throws {
+        let temp = try TempStore()
+        let s = temp.store
+        for name in ["a", "b", "c", "d"] {
+            try s.submit(try loadWorkflow(sampleYAML, name: name), uid: "u-\(name)", createdAt: t0)
+        }
+        #expect(
+            try s.acquireLease(uid: "u-b", owner: "live", until: t0.addingTimeInterval(60), now: t0, replacing: nil))
+        #expect(
+            try s.acquireLease(uid: "u-c", owner: "dead", until: t0.addingTimeInterval(60), now: t0, replacing: nil))
+        let taken = try s.acquireLeases(
+            ["u-a": nil, "u-b": nil, "u-c": "dead", "u-missing": nil], owner: "me", until: t0.addingTimeInterval(30),
+            now: t0.addingTimeInterval(1))
+        #expect(taken == ["u-a", "u-c"], "a live lease is kept; a dead owner's is taken over")
+        let owners = Dictionary(uniqueKeysWithValues: try s.unfinishedLeases().map { ($0.uid, $0.owner) })
+        #expect(
+            owners["u-a"] == "me" && owners["u-b"] == "live" && owners["u-c"] == "me" && owners["u-d"] == .some(nil))
+    }
+
+    @Test func theLastSaveCanReleaseTheLease() throws {
+        let temp = try TempStore()
+        let s = temp.store
+        try s.submit(try loadWorkflow(sampleYAML, name: "w"), uid: "u1", createdAt: t0)
+        #expect(try s.acquireLease(uid: "u1", owner: "c1", until: t0.addingTimeInterval(30), now: t0, replacing: nil))
+        var batch = StateBatch(uid: "u1", status: WorkflowStatus(phase: .running), changedNodes: [], events: [])
+        try s.save(batch)
+        #expect(try s.unfinishedLeases().first?.owner == "c1", "an ordinary save keeps the lease")
+        batch.status.phase = .succeeded
+        batch.releasingLeaseOf = "someone-else"
+        try s.save(batch)
+        #expect(try !s.acquireLease(uid: "u1", owner: "c2", until: t0.addingTimeInterval(30), now: t0, replacing: nil))
+        batch.releasingLeaseOf = "c1"
+        try s.save(batch)
+        #expect(try s.acquireLease(uid: "u1", owner: "c2", until: t0.addingTimeInterval(30), now: t0, replacing: nil))
+    }
+
     @Test func submittingSeveralIsAllOrNothing() throws {
         let temp = try TempStore()
         let batch = try ["a", "b", "c"].map {
