@@ -12,7 +12,7 @@ import SwirlEngine
 /// Foundation's `Data.write(to:)` syncs each file, which cost about a millisecond per file and several per step.
 enum FileIO {
     /// Creates or truncates `url` and writes `data` to it (no `fsync`, see above).
-    static func write(_ data: Data, to url: URL) throws {
+    static func write(_ data: Data, to url: LocalPath) throws {
         let fd = open(url.path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw ExecutorError.system(call: "open", path: url.path, errno: errno) }
         defer { close(fd) }
@@ -34,7 +34,7 @@ enum FileIO {
     }
 
     /// Writes `data` to a temporary sibling and renames it over `url`.
-    static func writeAtomically(_ data: Data, to url: URL) throws {
+    static func writeAtomically(_ data: Data, to url: LocalPath) throws {
         let tmp = url.deletingLastPathComponent()
             .appendingPathComponent(".\(url.lastPathComponent).\(getpid()).\(UInt32.random(in: 0...UInt32.max)).tmp")
         try write(data, to: tmp)
@@ -47,7 +47,7 @@ enum FileIO {
 
     /// Writes `data` to `url` only if nothing exists there yet (`O_EXCL`: one new inode, no temporary file).
     /// - Returns: false when `url` already existed.
-    static func createExclusively(_ data: Data, at url: URL) throws -> Bool {
+    static func createExclusively(_ data: Data, at url: LocalPath) throws -> Bool {
         let fd = open(url.path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
         if fd < 0 {
             if errno == EEXIST { return false }
@@ -59,7 +59,7 @@ enum FileIO {
     }
 
     /// Creates `url` and its parents (`mkdir -p`: one `mkdir` call when the parent exists).
-    static func makeDirectory(_ url: URL) throws {
+    static func makeDirectory(_ url: LocalPath) throws {
         if mkdir(url.path, 0o755) == 0 || errno == EEXIST { return }
         guard errno == ENOENT, url.path != "/" else {
             throw ExecutorError.system(call: "mkdir", path: url.path, errno: errno)
@@ -70,12 +70,12 @@ enum FileIO {
         }
     }
 
-    static func exists(_ url: URL) -> Bool {
+    static func exists(_ url: LocalPath) -> Bool {
         access(url.path, F_OK) == 0
     }
 
     /// Reads at most `limit` bytes from the start of a file (a buffer of the file's size, not of `limit`).
-    static func readPrefix(of url: URL, limit: Int) throws -> Data {
+    static func readPrefix(of url: LocalPath, limit: Int) throws -> Data {
         guard let data = read(url, limit: limit) else {
             throw ExecutorError.system(call: "open", path: url.path, errno: errno)
         }
@@ -84,7 +84,7 @@ enum FileIO {
 
     /// Reads at most `limit` bytes from the start of a file; nil when it cannot be opened or read. A missing file
     /// costs one failed `open`, with no error object built.
-    static func read(_ url: URL, limit: Int = .max) -> Data? {
+    static func read(_ url: LocalPath, limit: Int = .max) -> Data? {
         let fd = open(url.path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { return nil }
         defer { close(fd) }
@@ -108,7 +108,7 @@ enum FileIO {
     }
 
     /// A small text file's content without surrounding white space, or nil when it cannot be read.
-    static func readTrimmed(_ url: URL) -> String? {
+    static func readTrimmed(_ url: LocalPath) -> String? {
         read(url, limit: 64 * 1024).map {
             String(decoding: $0, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
         }
@@ -117,7 +117,7 @@ enum FileIO {
     /// Removes a tree, ignoring a missing one. Plain `unlink`/`rmdir` calls: a missing path costs one system
     /// call, where `FileManager.removeItem` builds an error for it. Never descends into another filesystem (a
     /// mount left on a step's root must not take the host's files with it).
-    static func remove(_ url: URL) {
+    static func remove(_ url: LocalPath) {
         removeTree(url.path, device: nil)
     }
 
@@ -141,8 +141,16 @@ enum FileIO {
         rmdir(path)
     }
 
+    // URL forms, for callers outside the per-step paths.
+    static func write(_ data: Data, to url: URL) throws { try write(data, to: LocalPath(url)) }
+    static func writeAtomically(_ data: Data, to url: URL) throws { try writeAtomically(data, to: LocalPath(url)) }
+    static func makeDirectory(_ url: URL) throws { try makeDirectory(LocalPath(url)) }
+    static func exists(_ url: URL) -> Bool { exists(LocalPath(url)) }
+    static func remove(_ url: URL) { remove(LocalPath(url)) }
+    static func read(_ url: URL, limit: Int = .max) -> Data? { read(LocalPath(url), limit: limit) }
+
     /// A file's modification time with sub-second precision, or nil when it does not exist.
-    static func modificationDate(_ url: URL) -> Date? {
+    static func modificationDate(_ url: LocalPath) -> Date? {
         var info = stat()
         guard stat(url.path, &info) == 0 else { return nil }
         return Date(timeIntervalSince1970: Double(info.st_mtim.tv_sec) + Double(info.st_mtim.tv_nsec) / 1e9)
@@ -165,7 +173,7 @@ enum PodJSON {
         return decoder
     }
 
-    static func readResult(_ url: URL) -> PodResult? {
+    static func readResult(_ url: LocalPath) -> PodResult? {
         guard let data = FileIO.read(url) else { return nil }
         return try? decoder().decode(PodResult.self, from: data)
     }

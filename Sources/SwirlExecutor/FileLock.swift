@@ -12,7 +12,7 @@ final class FileLock {
 
     /// Takes the lock without waiting.
     /// - Returns: nil when another open file description holds it.
-    static func tryAcquire(_ url: URL) throws -> FileLock? {
+    static func tryAcquire(_ url: LocalPath) throws -> FileLock? {
         let fd = open(url.path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
         if fd < 0 { throw ExecutorError.system(call: "open", path: url.path, errno: errno) }
         if flock(fd, LOCK_EX | LOCK_NB) != 0 {
@@ -23,7 +23,7 @@ final class FileLock {
     }
 
     /// Whether someone currently holds the lock on `url` (false when the file does not exist).
-    static func isHeld(_ url: URL) -> Bool {
+    static func isHeld(_ url: LocalPath) -> Bool {
         let fd = open(url.path, O_RDONLY | O_CLOEXEC)
         if fd < 0 { return false }
         defer { close(fd) }

@@ -13,7 +13,10 @@ final class DirectoryWatch: @unchecked Sendable {
     private let watch: Mutex<Int32?>
 
     /// Watches `directory` for `IN_CREATE | IN_MOVED_TO`.
-    init(directory: URL) throws {
+    convenience init(directory: URL) throws { try self.init(directory: LocalPath(directory)) }
+
+    /// Watches `directory` for `IN_CREATE | IN_MOVED_TO`.
+    init(directory: LocalPath) throws {
         let fd = inotify_init1(Int32(IN_CLOEXEC | IN_NONBLOCK))
         if fd < 0 { throw ExecutorError.system(call: "inotify_init1", path: directory.path, errno: errno) }
         let wd = inotify_add_watch(fd, directory.path, UInt32(IN_CREATE | IN_MOVED_TO))

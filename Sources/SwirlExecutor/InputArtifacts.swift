@@ -51,7 +51,7 @@ struct InputArtifacts {
         FileIO.remove(staged)
         try FileIO.makeDirectory(files.artifactsIn)
         do {
-            try fetch(placement.source, to: staged)
+            try fetch(placement.source, to: staged.url)
         } catch ArtifactError.notFound(_) where placement.optional {
             return nil
         }
@@ -66,7 +66,7 @@ struct InputArtifacts {
             throw ExecutorError.system(call: "chmod", path: source.path, errno: errno)
         }
         if let target = volumeLocation(of: mountPath) {
-            try ArtifactFiles.copy(source, to: URL(fileURLWithPath: target))
+            try ArtifactFiles.copy(source.url, to: URL(fileURLWithPath: target))
             return nil
         }
         return VolumeBinding(hostPath: source.path, mountPath: mountPath, readOnly: false, createDirectory: false)

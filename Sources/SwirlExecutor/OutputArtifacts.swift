@@ -29,10 +29,10 @@ struct OutputArtifacts {
     func saveLogs(key: String, into result: inout PodResult) {
         do {
             try FileIO.makeDirectory(files.artifacts)
-            var log = (try? Data(contentsOf: files.stdoutLog)) ?? Data()
-            log.append((try? Data(contentsOf: files.stderrLog)) ?? Data())
+            var log = FileIO.read(files.stdoutLog) ?? Data()
+            log.append(FileIO.read(files.stderrLog) ?? Data())
             try FileIO.write(log, to: files.mainLog)
-            try repository.put(key: key, from: files.mainLog)
+            try repository.put(key: key, from: files.mainLog.url)
             result.savedArtifacts[Self.logsName] = key
         } catch {
             result.artifactErrors[Self.logsName] = "could not save the logs: \(error)"
@@ -42,23 +42,21 @@ struct OutputArtifacts {
     /// Stores one capture; false when it is optional and missing.
     private func save(_ capture: ArtifactCapture) throws -> Bool {
         try ArtifactPaths.checkName(capture.name)
-        if let reason = try? String(contentsOf: files.artifactCopyError(capture.name), encoding: .utf8) {
-            throw ArtifactPaths.Reason(
-                "could not copy \(capture.path): "
-                    + reason.trimmingCharacters(in: .whitespacesAndNewlines))
+        if let reason = FileIO.readTrimmed(files.artifactCopyError(capture.name)) {
+            throw ArtifactPaths.Reason("could not copy \(capture.path): " + reason)
         }
         let copies = files.artifactOut(capture.name)
         guard let base = try? FileManager.default.contentsOfDirectory(atPath: copies.path).first else {
             if capture.optional { return false }
             throw ArtifactPaths.Reason("\(capture.path): no such file or directory")
         }
-        let copy = copies.appendingPathComponent(base)
+        let copy = copies.appendingPathComponent(base).url
         switch capture.archive {
         case .none:
             try repository.put(key: capture.key, from: copy)
         case .tgz, .zip:
             try FileIO.makeDirectory(files.artifactArchives)
-            let archive = files.artifactArchives.appendingPathComponent(capture.name)
+            let archive = files.artifactArchives.appendingPathComponent(capture.name).url
             if capture.archive == .tgz {
                 try Archive.tarGzip(path: copy, to: archive)
             } else {

@@ -2,76 +2,78 @@ import Foundation
 
 /// The names of the files inside one pod directory, in one place.
 struct PodFiles: Sendable {
-    let directory: URL
+    let directory: LocalPath
     /// The pod's scratch directory, on a tmpfs (`/dev/shm`) when there is one: everything only a live step needs
     /// (copy-on-write layer, the step's root mount point and `/tmp`, the sandbox script, its pid and status files,
     /// the direct-launch mark) lives there, so a step creates and deletes almost no inodes on the disk: ext4's
     /// inode allocator slows down badly under that churn, and writing the files there cost milliseconds per step.
     /// Only the request, the logs and the result stay in the pod directory. Removed once the result is recorded.
     /// Computed once: it hashes the pod directory's path.
-    let scratch: URL
+    let scratch: LocalPath
 
-    init(_ directory: URL) {
-        self.directory = directory.standardizedFileURL
-        scratch = ScratchSpace.directory(for: self.directory)
+    init(_ directory: LocalPath) {
+        self.directory = directory
+        scratch = ScratchSpace.directory(for: directory)
     }
 
-    private func file(_ name: String) -> URL { directory.appendingPathComponent(name, isDirectory: false) }
-    private func dir(_ name: String) -> URL { directory.appendingPathComponent(name, isDirectory: true) }
+    init(_ directory: URL) { self.init(LocalPath(directory.standardizedFileURL)) }
+
+    private func file(_ name: String) -> LocalPath { directory.appendingPathComponent(name, isDirectory: false) }
+    private func dir(_ name: String) -> LocalPath { directory.appendingPathComponent(name, isDirectory: true) }
 
     /// The `PodRequest` as JSON; its presence means "started".
-    var request: URL { file("request.json") }
+    var request: LocalPath { file("request.json") }
     /// The `PodResult` as JSON; its presence means "finished".
-    var result: URL { file("result.json") }
+    var result: LocalPath { file("result.json") }
     /// Held with an exclusive `flock` for the supervisor's whole life.
-    var supervisorLock: URL { file("supervisor.lock") }
-    var supervisorPID: URL { file("supervisor.pid") }
+    var supervisorLock: LocalPath { file("supervisor.lock") }
+    var supervisorPID: LocalPath { file("supervisor.pid") }
     /// Present when the pod was launched directly, without a supervisor (see `SandboxExecutor+Direct`).
-    var directLaunch: URL { scratchFile("direct") }
+    var directLaunch: LocalPath { scratchFile("direct") }
     /// The supervisor's own diagnostics (and those of the sandbox script).
-    var supervisorLog: URL { scratchFile("supervisor.log") }
-    var stdoutLog: URL { file("stdout.log") }
-    var stderrLog: URL { file("stderr.log") }
+    var supervisorLog: LocalPath { scratchFile("supervisor.log") }
+    var stdoutLog: LocalPath { file("stdout.log") }
+    var stderrLog: LocalPath { file("stderr.log") }
     /// Created by `kill(podName:)`; the supervisor watches for it.
-    var terminateRequest: URL { file("terminate") }
+    var terminateRequest: LocalPath { file("terminate") }
     /// The process group of the sandbox, so a kill can reach it when the supervisor is gone.
-    var sandboxPGID: URL { scratchFile("sandbox.pgid") }
+    var sandboxPGID: LocalPath { scratchFile("sandbox.pgid") }
     /// The generated shell script that mounts the overlay and runs bwrap in a private mount namespace.
-    var sandboxScript: URL { scratchFile("sandbox.sh") }
+    var sandboxScript: LocalPath { scratchFile("sandbox.sh") }
 
     /// Upper and work directories of the overlay (possibly on a tmpfs mounted here).
-    var layer: URL { scratch.appendingPathComponent("layer", isDirectory: true) }
+    var layer: LocalPath { scratch.appendingPathComponent("layer", isDirectory: true) }
     /// Where the overlay is mounted inside the private mount namespace; the step's `/`.
-    var merged: URL { scratch.appendingPathComponent("merged", isDirectory: true) }
+    var merged: LocalPath { scratch.appendingPathComponent("merged", isDirectory: true) }
     /// The step's `/tmp`.
-    var tmp: URL { scratch.appendingPathComponent("tmp", isDirectory: true) }
-    private func scratchFile(_ name: String) -> URL { scratch.appendingPathComponent(name, isDirectory: false) }
+    var tmp: LocalPath { scratch.appendingPathComponent("tmp", isDirectory: true) }
+    private func scratchFile(_ name: String) -> LocalPath { scratch.appendingPathComponent(name, isDirectory: false) }
     /// Template-level `emptyDir` volumes.
-    var volumes: URL { dir("volumes") }
+    var volumes: LocalPath { dir("volumes") }
     /// Script templates' source (`script/script`, bound at `/argo/staging/script`).
-    var scriptDirectory: URL { scratch.appendingPathComponent("script", isDirectory: true) }
-    var scriptFile: URL { scriptDirectory.appendingPathComponent("script", isDirectory: false) }
+    var scriptDirectory: LocalPath { scratch.appendingPathComponent("script", isDirectory: true) }
+    var scriptFile: LocalPath { scriptDirectory.appendingPathComponent("script", isDirectory: false) }
     /// What the sandbox script leaves behind: `exit` (the step's exit status), `error` (setup failure),
     /// `outputs/<index>` (copies of output parameter files, taken while the overlay was mounted).
-    var status: URL { scratch.appendingPathComponent("status", isDirectory: true) }
-    var statusExit: URL { status.appendingPathComponent("exit", isDirectory: false) }
-    var statusError: URL { status.appendingPathComponent("error", isDirectory: false) }
-    var statusStarted: URL { status.appendingPathComponent("started", isDirectory: false) }
-    var outputs: URL { status.appendingPathComponent("outputs", isDirectory: true) }
-    func output(_ index: Int) -> URL { outputs.appendingPathComponent(String(index), isDirectory: false) }
+    var status: LocalPath { scratch.appendingPathComponent("status", isDirectory: true) }
+    var statusExit: LocalPath { status.appendingPathComponent("exit", isDirectory: false) }
+    var statusError: LocalPath { status.appendingPathComponent("error", isDirectory: false) }
+    var statusStarted: LocalPath { status.appendingPathComponent("started", isDirectory: false) }
+    var outputs: LocalPath { status.appendingPathComponent("outputs", isDirectory: true) }
+    func output(_ index: Int) -> LocalPath { outputs.appendingPathComponent(String(index), isDirectory: false) }
 
     /// Artifact staging: `in/<name>` (inputs, bound into the step), `out/<name>/<base name>` (outputs copied out
     /// of the step's view), `errors/<name>` (why a copy failed), `archives/<name>` (archives being stored),
     /// `main.log` (the combined logs for `archiveLogs`).
-    var artifacts: URL { dir("artifacts") }
-    var artifactsIn: URL { artifacts.appendingPathComponent("in", isDirectory: true) }
-    var artifactsOut: URL { artifacts.appendingPathComponent("out", isDirectory: true) }
-    var artifactCopyErrors: URL { artifacts.appendingPathComponent("errors", isDirectory: true) }
-    var artifactArchives: URL { artifacts.appendingPathComponent("archives", isDirectory: true) }
-    var mainLog: URL { artifacts.appendingPathComponent("main.log", isDirectory: false) }
-    func artifactIn(_ name: String) -> URL { artifactsIn.appendingPathComponent(name, isDirectory: false) }
-    func artifactOut(_ name: String) -> URL { artifactsOut.appendingPathComponent(name, isDirectory: true) }
-    func artifactCopyError(_ name: String) -> URL {
+    var artifacts: LocalPath { dir("artifacts") }
+    var artifactsIn: LocalPath { artifacts.appendingPathComponent("in", isDirectory: true) }
+    var artifactsOut: LocalPath { artifacts.appendingPathComponent("out", isDirectory: true) }
+    var artifactCopyErrors: LocalPath { artifacts.appendingPathComponent("errors", isDirectory: true) }
+    var artifactArchives: LocalPath { artifacts.appendingPathComponent("archives", isDirectory: true) }
+    var mainLog: LocalPath { artifacts.appendingPathComponent("main.log", isDirectory: false) }
+    func artifactIn(_ name: String) -> LocalPath { artifactsIn.appendingPathComponent(name, isDirectory: false) }
+    func artifactOut(_ name: String) -> LocalPath { artifactsOut.appendingPathComponent(name, isDirectory: true) }
+    func artifactCopyError(_ name: String) -> LocalPath {
         artifactCopyErrors.appendingPathComponent(name, isDirectory: false)
     }
 }

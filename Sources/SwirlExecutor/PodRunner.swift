@@ -44,7 +44,7 @@ struct PodRunner {
 
     /// Checks the tools, resolves volumes, stages input artifacts and writes the sandbox script. With a
     /// `doneMarker`, the script itself records its start and creates the marker when it is done (direct launch).
-    func prepare(_ request: PodRequest, doneMarker: URL? = nil) -> Preparation {
+    func prepare(_ request: PodRequest, doneMarker: LocalPath? = nil) -> Preparation {
         let startedAt = Date()
         func failure(_ message: String) -> Preparation {
             .failed(PodResult(exitCode: nil, error: message, startedAt: startedAt, finishedAt: Date()))
@@ -270,10 +270,8 @@ struct PodRunner {
             let path = request.outputParameterPaths[name] ?? ""
             if let data = try? FileIO.readPrefix(of: files.output(index), limit: Self.outputLimit) {
                 result.outputParameters[name] = String(decoding: data, as: UTF8.self)
-            } else if let reason = try? String(
-                contentsOf: files.outputs.appendingPathComponent("\(index).missing"), encoding: .utf8)
-            {
-                result.missingOutputs[name] = reason.trimmingCharacters(in: .whitespacesAndNewlines)
+            } else if let reason = FileIO.readTrimmed(files.outputs.appendingPathComponent("\(index).missing")) {
+                result.missingOutputs[name] = reason
             } else {
                 result.missingOutputs[name] = "could not collect \(path)"
             }

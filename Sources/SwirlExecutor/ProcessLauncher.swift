@@ -20,9 +20,9 @@ enum ProcessLauncher {
     enum Stream {
         case devNull
         /// Opened for appending, created if missing.
-        case append(URL)
+        case append(LocalPath)
         /// Truncated, created if missing.
-        case truncate(URL)
+        case truncate(LocalPath)
     }
 
     /// `glibc`'s `POSIX_SPAWN_SETSID` (hidden from Swift without `_GNU_SOURCE`).

@@ -20,7 +20,7 @@ final class ReadinessChecker: Sendable {
     init(probe: ReadinessProbe?) { self.probe = probe }
 
     /// Starts probing; `marker` is created once the probe passes, unless `cancel()` came first.
-    func start(marker: URL) {
+    func start(marker: LocalPath) {
         let thread = Thread { [self] in
             if let probe {
                 if !sleep(probe.initialDelaySeconds) { return }

@@ -40,7 +40,7 @@ public final class SandboxExecutor: Executor {
 
     public func start(_ request: PodRequest) throws {
         try ExecutorError.validate(request.podName, kind: "pod")
-        let files = PodFiles(layout.podDirectory(request.podName))
+        let files = layout.podFiles(request.podName)
         let direct = directLaunch && Self.canLaunchDirectly(request)
         let fresh = !FileIO.exists(files.request)
         if direct {
@@ -71,9 +71,9 @@ public final class SandboxExecutor: Executor {
     /// - Returns: the pod's files, or nil when a request, supervisor or result was already there.
     func writeRequest(_ request: PodRequest, files known: PodFiles? = nil) throws -> PodFiles? {
         try ExecutorError.validate(request.podName, kind: "pod")
-        let files = known ?? PodFiles(layout.podDirectory(request.podName))
+        let files = known ?? layout.podFiles(request.podName)
         try FileIO.makeDirectory(files.directory)
-        try FileIO.makeDirectory(layout.doneDirectory)
+        try FileIO.makeDirectory(layout.donePath)
         if FileIO.exists(files.result) || FileIO.exists(files.request) || FileLock.isHeld(files.supervisorLock) {
             return nil
         }
@@ -108,7 +108,7 @@ public final class SandboxExecutor: Executor {
 
     public func observe(podName: String) -> PodObservation {
         guard (try? ExecutorError.validate(podName, kind: "pod")) != nil else { return .notStarted }
-        let files = PodFiles(layout.podDirectory(podName))
+        let files = layout.podFiles(podName)
         if let result = PodJSON.readResult(files.result) {
             // Scratch left behind by a controller or supervisor that died between the result and the cleanup.
             if FileIO.exists(files.scratch) { deferScratchRemoval(files) }
@@ -126,7 +126,7 @@ public final class SandboxExecutor: Executor {
 
     public func kill(podName: String) {
         guard (try? ExecutorError.validate(podName, kind: "pod")) != nil else { return }
-        let files = PodFiles(layout.podDirectory(podName))
+        let files = layout.podFiles(podName)
         guard FileIO.exists(files.request), !FileIO.exists(files.result) else { return }
         try? FileIO.writeAtomically(Data(), to: files.terminateRequest)
         if FileIO.exists(files.directLaunch) {
@@ -135,9 +135,7 @@ public final class SandboxExecutor: Executor {
         }
         if !FileLock.isHeld(files.supervisorLock) {
             // No supervisor to act on the request: reach the sandbox directly.
-            if let text = try? String(contentsOf: files.sandboxPGID, encoding: .utf8),
-                let pgid = pid_t(text.trimmingCharacters(in: .whitespacesAndNewlines))
-            {
+            if let text = FileIO.readTrimmed(files.sandboxPGID), let pgid = pid_t(text) {
                 StepProcesses.killGroup(pgid)
             }
         }
@@ -150,7 +148,7 @@ public final class SandboxExecutor: Executor {
         }
         for podName in podNames where (try? ExecutorError.validate(podName, kind: "pod")) != nil {
             if case .running = observe(podName: podName) { kill(podName: podName) }
-            ScratchSpace.remove(PodFiles(layout.podDirectory(podName)))
+            ScratchSpace.remove(layout.podFiles(podName))
             FileIO.remove(layout.podDirectory(podName))
             FileIO.remove(layout.doneMarker(podName))
             FileIO.remove(layout.readyMarker(podName))

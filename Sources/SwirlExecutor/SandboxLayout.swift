@@ -13,11 +13,17 @@ public struct SandboxLayout: Sendable, Hashable {
     /// The local artifact repository's root: the object under key `wf/pod/out.tgz` is `<artifactsDirectory>/wf/pod/out.tgz`.
     public var artifactsDirectory: URL
 
+    /// `podsDirectory` and `doneDirectory` as plain paths, for the paths built on every step.
+    let podsPath: LocalPath
+    let donePath: LocalPath
+
     /// The layout under `home` (`$SWIRL_HOME`).
     public init(home: URL) {
         self.home = home.standardizedFileURL
         podsDirectory = self.home.appendingPathComponent("pods", isDirectory: true)
         doneDirectory = self.home.appendingPathComponent("run/done", isDirectory: true)
+        podsPath = LocalPath(podsDirectory)
+        donePath = LocalPath(doneDirectory)
         volumesDirectory = self.home.appendingPathComponent("volumes", isDirectory: true)
         artifactsDirectory = self.home.appendingPathComponent("artifacts", isDirectory: true)
     }
@@ -32,19 +38,25 @@ public struct SandboxLayout: Sendable, Hashable {
         podsDirectory.appendingPathComponent(podName, isDirectory: true)
     }
 
+    /// The directory of one pod, as a plain path.
+    func podPath(_ podName: String) -> LocalPath { podsPath.appendingPathComponent(podName) }
+
+    /// The files of one pod.
+    func podFiles(_ podName: String) -> PodFiles { PodFiles(podPath(podName)) }
+
     /// The step's standard output, written by the supervisor as the step runs.
     public func stdoutLog(_ podName: String) -> URL {
-        PodFiles(podDirectory(podName)).stdoutLog
+        podFiles(podName).stdoutLog.url
     }
 
     /// The step's standard error, written by the supervisor as the step runs.
     public func stderrLog(_ podName: String) -> URL {
-        PodFiles(podDirectory(podName)).stderrLog
+        podFiles(podName).stderrLog.url
     }
 
     /// The done marker of one pod.
-    func doneMarker(_ podName: String) -> URL {
-        doneDirectory.appendingPathComponent(podName, isDirectory: false)
+    func doneMarker(_ podName: String) -> LocalPath {
+        donePath.appendingPathComponent(podName)
     }
 
     /// Ends the name of a daemon's readiness marker, which sits next to the done markers (`POD.ready`), so the
@@ -52,8 +64,8 @@ public struct SandboxLayout: Sendable, Hashable {
     public static let readySuffix = ".ready"
 
     /// The readiness marker of a daemon pod, created once its readiness probe passes.
-    func readyMarker(_ podName: String) -> URL {
-        doneDirectory.appendingPathComponent(podName + Self.readySuffix, isDirectory: false)
+    func readyMarker(_ podName: String) -> LocalPath {
+        donePath.appendingPathComponent(podName + Self.readySuffix)
     }
 
     /// The host directory of a workflow-level volume.

@@ -32,7 +32,7 @@ struct SandboxScript {
     let request: PodRequest
     let environment: [(String, String)]
     /// Direct launch (no supervisor): the script records its start and creates this marker when done.
-    var doneMarker: URL?
+    var doneMarker: LocalPath?
 
     /// bwrap's argument list (without `bwrap` itself).
     var bwrapArguments: [String] {

@@ -8,22 +8,22 @@ import Foundation
 /// the pod directory itself.
 enum ScratchSpace {
     /// The tmpfs root for scratch directories, or nil when there is none.
-    static let root: URL? = {
+    static let root: LocalPath? = {
         guard let mounts = try? String(contentsOfFile: "/proc/mounts", encoding: .utf8),
             mounts.split(separator: "\n").contains(where: { $0.hasPrefix("tmpfs /dev/shm tmpfs ") }),
             access("/dev/shm", W_OK) == 0
         else { return nil }
-        return URL(fileURLWithPath: "/dev/shm/swirl", isDirectory: true)
+        return LocalPath("/dev/shm/swirl")
     }()
 
     /// The scratch directory of a pod directory: under the tmpfs root, named after the pod directory's path so
     /// that different `SWIRL_HOME`s never collide; `<pod directory>/scratch` without a tmpfs.
-    static func directory(for podDirectory: URL) -> URL {
-        guard let root else { return podDirectory.appendingPathComponent("scratch", isDirectory: true) }
+    static func directory(for podDirectory: LocalPath) -> LocalPath {
+        guard let root else { return podDirectory.appendingPathComponent("scratch") }
         let name =
             String(UInt64(bitPattern: Int64(podDirectory.path.hashValueStable)), radix: 36)
             + "-" + podDirectory.lastPathComponent
-        return root.appendingPathComponent(name, isDirectory: true)
+        return root.appendingPathComponent(name)
     }
 
     /// Creates the pod's scratch directory; `fresh` first removes one left from an earlier home at the same path

@@ -51,7 +51,7 @@ public enum Supervisor {
 
     static func supervise(podDirectory: URL) -> Outcome {
         let files = PodFiles(podDirectory)
-        let layout = SandboxLayout(podDirectory: files.directory)
+        let layout = SandboxLayout(podDirectory: files.directory.url)
         let lock: FileLock
         do {
             guard let acquired = try FileLock.tryAcquire(files.supervisorLock) else { return .alreadySupervised }
@@ -66,7 +66,7 @@ public enum Supervisor {
         let podName = files.directory.lastPathComponent
         let result: PodResult
         do {
-            let request = try PodJSON.decoder().decode(PodRequest.self, from: Data(contentsOf: files.request))
+            let request = try PodJSON.decoder().decode(PodRequest.self, from: Data(contentsOf: files.request.url))
             var runner = PodRunner(layout: layout, files: files)
             runner.terminationGrace = terminationGrace
             result = runner.run(request)

@@ -42,7 +42,7 @@ struct FileIOTests {
 
     @Test("read returns the whole file, a prefix up to the limit, or nil for a missing file")
     func read() throws {
-        let file = root.appendingPathComponent("data")
+        let file = LocalPath(root.appendingPathComponent("data"))
         let bytes = Data((0..<10_000).map { UInt8($0 % 251) })
         try FileIO.write(bytes, to: file)
         #expect(FileIO.read(file) == bytes)
@@ -52,7 +52,7 @@ struct FileIOTests {
         #expect(FileIO.read(file) == Data())
         #expect(FileIO.read(root.appendingPathComponent("missing")) == nil)
         #expect(throws: ExecutorError.self) {
-            try FileIO.readPrefix(of: root.appendingPathComponent("missing"), limit: 1)
+            try FileIO.readPrefix(of: LocalPath(root.appendingPathComponent("missing")), limit: 1)
         }
         try FileIO.write(Data(" 42\n".utf8), to: file)
         #expect(FileIO.readTrimmed(file) == "42")
@@ -60,9 +60,27 @@ struct FileIOTests {
 
     @Test("createExclusively writes a new file once and reports an existing one")
     func createExclusively() throws {
-        let file = root.appendingPathComponent("request.json")
+        let file = LocalPath(root.appendingPathComponent("request.json"))
         #expect(try FileIO.createExclusively(Data("first".utf8), at: file))
         #expect(try !FileIO.createExclusively(Data("second".utf8), at: file))
         #expect(FileIO.read(file) == Data("first".utf8))
+    }
+}
+
+@Suite("Local paths")
+struct LocalPathTests {
+    @Test("joins, splits and converts like a file URL's path")
+    func components() {
+        let pod = LocalPath("/home/x/pods/").appendingPathComponent("wf-1")
+        #expect(pod.path == "/home/x/pods/wf-1")
+        #expect(pod.lastPathComponent == "wf-1")
+        #expect(pod.deletingLastPathComponent().path == "/home/x/pods")
+        #expect(LocalPath("/").appendingPathComponent("tmp").path == "/tmp")
+        #expect(LocalPath("/tmp").deletingLastPathComponent().path == "/")
+        #expect(pod.url.path == pod.path)
+        #expect(LocalPath(URL(fileURLWithPath: "/a b/c%20d", isDirectory: true)).path == "/a b/c%20d")
+        // The scratch name hashes the same path string whether the pod directory came as a URL or a path.
+        let url = URL(fileURLWithPath: "/home/x/pods/wf-1", isDirectory: true)
+        #expect(PodFiles(url).scratch == PodFiles(pod).scratch)
     }
 }

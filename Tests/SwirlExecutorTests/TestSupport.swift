@@ -28,7 +28,7 @@ final class SandboxFixture: @unchecked Sendable {
         let files = try #require(try executor.writeRequest(request))
         let result: PodResult? = await withCheckedContinuation { continuation in
             let thread = Thread {
-                continuation.resume(returning: Supervisor.runInProcess(podDirectory: files.directory))
+                continuation.resume(returning: Supervisor.runInProcess(podDirectory: files.directory.url))
             }
             thread.start()
         }
