@@ -41,7 +41,9 @@ struct NodeTree {
         self.position = position
         var groupParent: [String: String] = [:]
         let keys = Array(map.keys)
-        let groups = nodes.indices.filter { Self.kind(of: nodes[$0].type) == .group }.sorted { keys[$0] < keys[$1] }
+        let groups = nodes.indices.filter { Self.kind(of: nodes[$0].type) == .group }.sorted {
+            ByteOrder.less(keys[$0], keys[$1])
+        }
         for index in groups {
             for child in nodes[index].children ?? [] { groupParent[child] = keys[index] }
         }
@@ -89,10 +91,9 @@ struct NodeTree {
             if loopIndex >= 0, other.loopIndex >= 0 {
                 if loopIndex != other.loopIndex { return loopIndex < other.loopIndex }
             } else if displayName != other.displayName {
-                // Go compares bytes; for NFC text (all of Argo's names) String's `<` is the same order, and fast.
-                return displayName < other.displayName
+                return ByteOrder.less(displayName, other.displayName)  // Go compares bytes
             }
-            return id < other.id
+            return ByteOrder.less(id, other.id)
         }
     }
 

@@ -1,5 +1,9 @@
 import SwirlSpec
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// Re-prints compact JSON exactly as Foundation's JSONEncoder prints it with `.prettyPrinted`, `.sortedKeys` and
 /// `.withoutEscapingSlashes` (two-space indent, `"key" : value`, keys in UTF-8 byte order, empty containers as
 /// `{\n\n}`), from bytes alone: `swirl get -o json` on a 100,000-node workflow printed 66 MB through Codable in
@@ -156,7 +160,8 @@ public enum PrettyJSON {
                     break
                 }
                 if let previous,
-                    !bytes[previous.lowerBound + 1..<previous.upperBound - 1].lexicographicallyPrecedes(inner)
+                    !precedes(
+                        previous.lowerBound + 1..<previous.upperBound - 1, key.lowerBound + 1..<key.upperBound - 1)
                 {
                     ordered = false
                     break
@@ -211,6 +216,16 @@ public enum PrettyJSON {
             return true
         }
 
+        /// Whether `bytes[a]` sorts before `bytes[b]`, byte-wise (`memcmp`, not a generic byte-at-a-time loop).
+        func precedes(_ a: Range<Int>, _ b: Range<Int>) -> Bool {
+            let shared = min(a.count, b.count)
+            if shared > 0, let base = bytes.baseAddress {
+                let order = memcmp(base + a.lowerBound, base + b.lowerBound, shared)
+                if order != 0 { return order < 0 }
+            }
+            return a.count < b.count
+        }
+
         /// Sorts entries as `.sortedKeys` does: by the keys' UTF-8 bytes once unescaped (a key without a backslash
         /// is compared as it stands).
         func sortByKey(_ entries: inout [(key: Range<Int>, value: Int)]) {
@@ -219,7 +234,10 @@ public enum PrettyJSON {
                 bytes[range.lowerBound + 1..<range.upperBound - 1]
             }
             guard entries.contains(where: { inner($0.key).contains(UInt8(ascii: "\\")) }) else {
-                entries.sort { inner($0.key).lexicographicallyPrecedes(inner($1.key)) }
+                entries.sort {
+                    precedes(
+                        $0.key.lowerBound + 1..<$0.key.upperBound - 1, $1.key.lowerBound + 1..<$1.key.upperBound - 1)
+                }
                 return
             }
             let keyed = entries.map { entry -> ([UInt8], (key: Range<Int>, value: Int)) in

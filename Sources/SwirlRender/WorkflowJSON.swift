@@ -57,7 +57,7 @@ public enum WorkflowJSON {
         out.append(contentsOf: bytes[..<nodesRange.lowerBound])
         out.append(UInt8(ascii: "{"))
         var first = true
-        for id in status.nodes.keys.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }) {
+        for id in status.nodes.keys.sorted(by: ByteOrder.less) {
             guard let node = status.nodes[id] else { continue }
             if !first { out.append(UInt8(ascii: ",")) }
             first = false
