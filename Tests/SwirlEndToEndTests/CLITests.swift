@@ -100,6 +100,16 @@ struct CLITests {
             #expect(other.succeeded, "\(other)")
             let otherLogs = try swirl.run(["logs", "p-other"])
             #expect(otherLogs.stdoutLines == ["p-other: other-entrypoint:default-message"], "\(otherLogs)")
+
+            // `resubmit -p` overrides a parameter of the original workflow, as `argo resubmit -p` does.
+            let again = try swirl.run(["resubmit", "p-hi", "-p", "message=again", "--wait", "-o", "name"])
+            #expect(again.succeeded, "\(again)")
+            let againName = try #require(again.stdoutLines.first)
+            #expect(againName.hasPrefix("params-"), "the generateName is kept, as Argo keeps it: \(again)")
+            let againLogs = try swirl.run(["logs", againName])
+            #expect(againLogs.stdoutLines == ["\(againName): say:again"], "\(againLogs)")
+            let bad = try swirl.run(["resubmit", "p-hi", "-p", "no-equals-sign"])
+            #expect(!bad.succeeded && bad.stderr.contains("-p expects name=value"), "\(bad)")
         }
     }
 

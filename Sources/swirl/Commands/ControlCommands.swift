@@ -158,6 +158,8 @@ struct ResubmitCommand: AsyncParsableCommand {
     var memoized = false
     @Flag(name: [.short, .long], help: "Wait for the new workflows to finish.") var wait = false
     @Option(name: [.short, .customLong("output")], help: "Output format: name, json.") var output: String?
+    @Option(name: [.short, .customLong("parameter")], help: "Override a workflow parameter: name=value (repeatable).")
+    var parameters: [String] = []
 
     func run() async throws {
         let context = try CLIContext()
@@ -171,6 +173,7 @@ struct ResubmitCommand: AsyncParsableCommand {
                         + "resubmit in memoized mode")
             }
             var workflow = stored.workflow
+            try ParameterOverrides.apply(parameters, to: &workflow)
             workflow.spec.suspend = nil
             workflow.spec.shutdown = nil
             if workflow.spec.activeDeadlineSeconds == 0 { workflow.spec.activeDeadlineSeconds = nil }

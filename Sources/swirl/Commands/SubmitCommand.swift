@@ -185,22 +185,6 @@ struct SubmitCommand: AsyncParsableCommand {
             workflow.metadata.name = nil
         }
         if let name { workflow.metadata.name = name }
-        var arguments = workflow.spec.arguments ?? Arguments()
-        var list = arguments.parameters ?? []
-        for pair in parameters {
-            guard let equals = pair.firstIndex(of: "=") else {
-                throw CLIError("-p expects name=value, got '\(pair)'")
-            }
-            let key = String(pair[..<equals])
-            let value = String(pair[pair.index(after: equals)...])
-            if let index = list.firstIndex(where: { $0.name == key }) {
-                list[index].value = AnyString(value)
-            } else {
-                list.append(Parameter(name: key, value: value))
-            }
-        }
-        if !list.isEmpty { arguments.parameters = list }
-        workflow.spec.arguments =
-            arguments.parameters == nil && arguments.artifacts == nil ? workflow.spec.arguments : arguments
+        try ParameterOverrides.apply(parameters, to: &workflow)
     }
 }
