@@ -31,6 +31,16 @@ enum GoTimeLayout {
     ]
     private static let dayNames = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"]
 
+    /// Whether a layout reads a zone (`MST`, `-0700`, `Z07:00` …): a text parsed with it carries its own offset.
+    static func hasZone(_ layout: String) -> Bool {
+        elements(layout).contains {
+            switch $0 {
+            case .tz, .offset: return true
+            default: return false
+            }
+        }
+    }
+
     static func elements(_ layout: String) -> [Element] {
         let s = Array(layout)
         var out: [Element] = []

@@ -1,3 +1,5 @@
+import Foundation
+
 /// expr-lang's clock: `now()`, `date(…)`, `duration(…)`, the arithmetic Go defines on `time.Time` and
 /// `time.Duration`, and the methods expr-lang lets an expression call on them (`now().Format("2006-01-02")`).
 ///
@@ -26,24 +28,45 @@ enum TimeFunctions {
         default:  // date
             try Builtins.arity(name, args, 1...3, column: column)
             let text = try Builtins.string(name, args[0], column: column)
+            var zone: TimeZone?
             if args.count == 3 {
-                let zone = try Builtins.string(name, args[2], column: column)
-                guard zone == "UTC" || zone == "Etc/UTC" || zone == "" else {
-                    throw ExprError(
-                        "date(): unknown time zone \"\(zone)\" (Swirl evaluates dates in UTC or with an explicit "
-                            + "offset in the text)", column: column)
+                let identifier = try Builtins.string(name, args[2], column: column)
+                if !["", "UTC", "Etc/UTC"].contains(identifier) {
+                    guard let found = TimeZone(identifier: identifier) else {
+                        throw ExprError(
+                            "date(): unknown time zone \"\(identifier)\" (expected an IANA name such as "
+                                + "\"Europe/Berlin\" or \"America/New_York\", or \"UTC\")", column: column)
+                    }
+                    zone = found
                 }
             }
             let layouts =
                 args.count >= 2 ? [try Builtins.string(name, args[1], column: column)] : GoTimeLayout.dateDefaults
             for layout in layouts {
-                if let t = GoTimeLayout.parse(text, layout: layout) { return .time(t) }
+                guard let t = GoTimeLayout.parse(text, layout: layout) else { continue }
+                if let zone, !GoTimeLayout.hasZone(layout) { return .time(inZone(t, zone)) }
+                return .time(t)
             }
             if args.count >= 2 {
                 throw ExprError("date(): cannot parse \"\(text)\" as \"\(layouts[0])\"", column: column)
             }
             throw ExprError("date(): invalid date \"\(text)\"", column: column)
         }
+    }
+
+    /// Go's `time.ParseInLocation` for a text without a zone: the wall clock `t` (parsed as UTC) read in `zone`,
+    /// at the offset the zone had then (daylight saving included).
+    static func inZone(_ t: ExprTime, _ zone: TimeZone) -> ExprTime {
+        let wall = t.seconds
+        // The offset at the instant the wall clock names: guess with the wall clock, then correct once (at a
+        // daylight-saving change the guess can be an hour off).
+        var offset = zone.secondsFromGMT(for: Date(timeIntervalSince1970: Double(wall)))
+        offset = zone.secondsFromGMT(for: Date(timeIntervalSince1970: Double(wall - offset)))
+        let instant = Date(timeIntervalSince1970: Double(wall - offset))
+        return ExprTime(
+            seconds: wall - offset, nanosecond: t.nanosecond, utcOffset: offset,
+            zoneName: ZoneAbbreviation.name(
+                zone: zone.identifier, utcOffset: offset, isDaylightSaving: zone.isDaylightSavingTime(for: instant)))
     }
 
     /// Binary operators where a time or duration is involved; `nil` hands the operands on to `Operators`.

@@ -23,6 +23,47 @@ import Testing
         #expect(try eval("now() == now()") == true)
     }
 
+    @Test func datesInANamedTimeZone() throws {
+        // Go's time.ParseInLocation: a text without a zone is a wall clock in the zone, at the offset it had then.
+        #expect(
+            try eval(
+                "date('2023-06-01 12:00', '2006-01-02 15:04', 'America/New_York').Format('2006-01-02T15:04:05Z07:00')")
+                == "2023-06-01T12:00:00-04:00")
+        #expect(
+            try eval("date('2023-01-15 12:00', '2006-01-02 15:04', 'America/New_York').Unix()")
+                == .int(1_673_802_000))  // 17:00 UTC: standard time, -05:00
+        #expect(
+            try eval("date('2023-01-15 12:00', '2006-01-02 15:04', 'Europe/Berlin').Format('15:04 MST')") == "12:00 CET"
+        )
+        // A text with its own offset keeps it, whatever the zone argument says.
+        #expect(
+            try eval("date('2023-01-15T12:00:00+02:00', '2006-01-02T15:04:05Z07:00', 'America/New_York').Unix()")
+                == .int(1_673_776_800))
+        #expect {
+            try eval("date('2023-01-15', '2006-01-02', 'Mars/Olympus')")
+        } throws: { error in
+            (error as? ExprError)?.message.contains("unknown time zone \"Mars/Olympus\"") == true
+        }
+    }
+
+    @Test func zoneFilesThatAreDamagedOrMissingGiveNoNames() {
+        var generator = SystemRandomNumberGenerator()
+        let berlin = ZoneAbbreviation.readTypes("Europe/Berlin")
+        #expect(berlin.contains { $0.name == "CEST" && $0.isDST && $0.offset == 7200 })
+        for length in [0, 3, 44, 60, 200, 5000] {
+            var bytes = (0..<length).map { _ in UInt8.random(in: 0...255, using: &generator) }
+            if length >= 44 { bytes.replaceSubrange(0..<5, with: Array("TZif2".utf8)) }
+            _ = ZoneAbbreviation.parse(bytes)  // must not crash
+        }
+        if let real = FileManager.default.contents(atPath: "/usr/share/zoneinfo/Europe/Berlin") {
+            for cut in stride(from: 0, to: real.count, by: max(1, real.count / 97)) {
+                _ = ZoneAbbreviation.parse(Array(real.prefix(cut)))  // truncated files must not crash either
+            }
+        }
+        #expect(ZoneAbbreviation.readTypes("../../etc/passwd").isEmpty)
+        #expect(ZoneAbbreviation.name(zone: "No/Such_Zone", utcOffset: 0, isDaylightSaving: false) == nil)
+    }
+
     @Test func nowWithoutAClockIsAClearError() {
         #expect {
             try Expr.evaluate("now()", env: [:])
