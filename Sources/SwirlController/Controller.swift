@@ -45,8 +45,8 @@ public actor Controller {
     var engines: [String: EngineBox] = [:]
     var pods: [String: (uid: String, nodeID: String)] = [:]
     var timers: [String: Task<Void, Never>] = [:]
-    var inbox: [Input] = []
-    var waiter: CheckedContinuation<Void, Never>?
+    /// Inputs for the loop; watchers and timers post here directly (see `Mailbox`).
+    nonisolated let mailbox = Mailbox<Input>()
     /// Workflows whose engine changed since the last commit, and the actions owed once it is committed.
     var dirty: [String: [String]] = [:]
     var owed: [(uid: String, action: EngineAction)] = []
@@ -74,19 +74,19 @@ public actor Controller {
         let forwarders = [
             Task {
                 for await name in completions.podNames {
-                    await self.post(.podDone(name, seenAt: completions.takeArrival(name)))
+                    self.post(.podDone(name, seenAt: completions.takeArrival(name)))
                 }
             },
             Task {
                 for await marker in wakes.podNames {
                     try? FileManager.default.removeItem(at: self.home.wakeDirectory.appendingPathComponent(marker))
-                    await self.post(.poke)
+                    self.post(.poke)
                 }
             },
             Task {
                 while !Task.isCancelled {
                     try? await Task.sleep(for: .seconds(leaseDuration / 3))
-                    await self.post(.renewLeases)
+                    self.post(.renewLeases)
                 }
             },
         ]
@@ -118,33 +118,26 @@ public actor Controller {
                 }
             }
             flush()
-            if inbox.isEmpty { sandbox.idle() }
+            if mailbox.isEmpty { sandbox.idle() }
         }
     }
 
-    /// Queues an input for the loop.
-    func post(_ input: Input) {
-        inbox.append(input)
-        if let waiter {
-            self.waiter = nil
-            waiter.resume()
-        }
+    /// Queues an input for the loop (from any thread).
+    nonisolated func post(_ input: Input) {
+        mailbox.post(input)
     }
 
     /// Waits for inputs and takes all of them.
     func nextBatch() async -> [Input] {
-        while inbox.isEmpty {
+        while mailbox.isEmpty {
             if Task.isCancelled { return [] }
             await withTaskCancellationHandler {
-                await withCheckedContinuation { continuation in
-                    if inbox.isEmpty { waiter = continuation } else { continuation.resume() }
-                }
+                await mailbox.waitForInput()
             } onCancel: {
-                Task { await self.post(.poke) }
+                mailbox.post(.poke)
             }
         }
-        defer { inbox = [] }
-        return inbox
+        return mailbox.takeAll()
     }
 
     /// Whether there is nothing to do: no engine running and (for the background controller) nothing to adopt.
@@ -160,7 +153,13 @@ public actor Controller {
 
     // MARK: - Adoption
 
-    /// Takes every adoptable workflow in scope: new ones start, unfinished ones go on from their stored state.
+    /// How many workflows one adoption round takes. Adopting a thousand submitted workflows in one round kept the
+    /// controller from handling any pod that finished until the thousandth pod was launched: a second of idle CPU
+    /// before the first launches and another at the end, when all the completions came at once.
+    static let adoptionsPerRound = 16
+
+    /// Takes adoptable workflows in scope (up to `adoptionsPerRound`, then again on the next turn of the loop): new
+    /// ones start, unfinished ones go on from their stored state.
     func adoptWorkflows() {
         let now = Date()
         guard let leases = try? store.unfinishedLeases() else { return }
@@ -177,6 +176,11 @@ public actor Controller {
                 } else if !expired {
                     continue
                 }
+            }
+            if order.count == Self.adoptionsPerRound {
+                // More to adopt: come back after the inputs that arrive meanwhile (pods finishing) are handled.
+                post(.poke)
+                break
             }
             wanted[lease.uid] = .some(dead)
             order.append(lease)
@@ -373,26 +377,34 @@ public actor Controller {
         while !dirty.isEmpty || !owed.isEmpty {
             let changed = dirty
             dirty = [:]
-            for (uid, events) in changed { commit(uid, events: events) }
+            commit(changed)
             let actions = owed
             owed = []
             for (uid, action) in actions { perform([action], uid: uid) }
         }
     }
 
-    func commit(_ uid: String, events: [String]) {
-        guard let box = engines[uid] else { return }
-        let changed = box.engine.takeChangedNodeIDs()
-        let nodes = changed.compactMap { box.engine.status.nodes[$0] }
-        let manifest = box.engine.takeChangedManifest()
-        var batch = StateBatch(
-            uid: uid, status: box.engine.status, changedNodes: nodes, events: events, manifest: manifest)
-        // A finished workflow's lease goes with its last state: one transaction, not two.
-        if box.engine.status.phase.isCompleted { batch.releasingLeaseOf = owner.text }
+    /// Saves every changed workflow's state in one transaction (a thousand workflows finishing in one turn of the
+    /// loop cost a thousand commits before).
+    func commit(_ changed: [String: [String]]) {
+        var batches: [StateBatch] = []
+        for (uid, events) in changed {
+            guard let box = engines[uid] else { continue }
+            let nodes = box.engine.takeChangedNodeIDs().compactMap { box.engine.status.nodes[$0] }
+            var batch = StateBatch(
+                uid: uid, status: box.engine.status, changedNodes: nodes, events: events,
+                manifest: box.engine.takeChangedManifest())
+            // A finished workflow's lease goes with its last state.
+            if box.engine.status.phase.isCompleted { batch.releasingLeaseOf = owner.text }
+            batches.append(batch)
+        }
         do {
-            try store.save(batch)
+            try store.save(batches)
         } catch {
-            logger.error("cannot save workflow \(uid): \(error)")
+            // One bad batch must not lose the others: save them one by one, reporting the one that fails.
+            for batch in batches {
+                do { try store.save(batch) } catch { logger.error("cannot save workflow \(batch.uid): \(error)") }
+            }
         }
     }
 
@@ -446,7 +458,7 @@ public actor Controller {
         timers[uid] = Task {
             let delay = date.timeIntervalSinceNow
             if delay > 0 { try? await Task.sleep(for: .seconds(delay)) }
-            if !Task.isCancelled { await self.post(.wake(uid)) }
+            if !Task.isCancelled { self.post(.wake(uid)) }
         }
     }
 

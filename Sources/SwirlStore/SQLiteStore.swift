@@ -206,44 +206,60 @@ public final class SQLiteStore: WorkflowStore, @unchecked Sendable {
     }
 
     public func save(_ batch: StateBatch) throws {
-        let nodes = try batch.changedNodes.map { ($0.id, try NodeJSON.encode($0) ?? json($0)) }
-        let outputs = try batch.status.outputs.map { try json($0) }
-        let manifest = try batch.manifest.map { try json($0) }
-        let status = batch.status
+        try save([batch])
+    }
+
+    public func save(_ batches: [StateBatch]) throws {
+        guard !batches.isEmpty else { return }
+        let encoded = try batches.map { batch in
+            (
+                batch, try batch.changedNodes.map { ($0.id, try NodeJSON.encode($0) ?? json($0)) },
+                try batch.status.outputs.map { try json($0) }, try batch.manifest.map { try json($0) }
+            )
+        }
         // Cached statements: this runs once per event batch, and preparing SQL showed in profiles.
         try db.write { db in
-            if let manifest {
-                try db.cachedStatement(sql: "UPDATE workflow SET manifest = ? WHERE uid = ?")
-                    .execute(arguments: [manifest, batch.uid])
+            for (batch, nodes, outputs, manifest) in encoded {
+                try write(batch, nodes: nodes, outputs: outputs, manifest: manifest, in: db)
             }
-            if !batch.deletedNodeIDs.isEmpty {
-                let delete = try db.cachedStatement(sql: "DELETE FROM node WHERE workflow_uid = ? AND id = ?")
-                for id in batch.deletedNodeIDs { try delete.execute(arguments: [batch.uid, id]) }
-            }
-            try db.cachedStatement(
-                sql: """
-                    UPDATE workflow SET phase = ?, message = ?, started_at = ?, finished_at = ?, progress = ?, outputs = ?
-                    WHERE uid = ?
-                    """
-            ).execute(
-                arguments: [
-                    status.phase.rawValue, status.message, status.startedAt?.timeIntervalSince1970,
-                    status.finishedAt?.timeIntervalSince1970, status.progress, outputs, batch.uid,
-                ])
-            let statement = try db.cachedStatement(
-                sql: "INSERT OR REPLACE INTO node (workflow_uid, id, data) VALUES (?, ?, ?)")
-            for (id, data) in nodes { try statement.execute(arguments: [batch.uid, id, data]) }
-            if let owner = batch.releasingLeaseOf {
-                try db.cachedStatement(
-                    sql:
-                        "UPDATE workflow SET lease_owner = NULL, lease_expires = NULL WHERE uid = ? AND lease_owner = ?"
-                ).execute(arguments: [batch.uid, owner])
-            }
-            let now = Date().timeIntervalSince1970
-            let eventStatement = try db.cachedStatement(
-                sql: "INSERT INTO event (workflow_uid, at, data) VALUES (?, ?, ?)")
-            for event in batch.events { try eventStatement.execute(arguments: [batch.uid, now, event]) }
         }
+    }
+
+    private func write(
+        _ batch: StateBatch, nodes: [(String, String)], outputs: String?, manifest: String?, in db: Database
+    ) throws {
+        let status = batch.status
+        if let manifest {
+            try db.cachedStatement(sql: "UPDATE workflow SET manifest = ? WHERE uid = ?")
+                .execute(arguments: [manifest, batch.uid])
+        }
+        if !batch.deletedNodeIDs.isEmpty {
+            let delete = try db.cachedStatement(sql: "DELETE FROM node WHERE workflow_uid = ? AND id = ?")
+            for id in batch.deletedNodeIDs { try delete.execute(arguments: [batch.uid, id]) }
+        }
+        try db.cachedStatement(
+            sql: """
+                UPDATE workflow SET phase = ?, message = ?, started_at = ?, finished_at = ?, progress = ?, outputs = ?
+                WHERE uid = ?
+                """
+        ).execute(
+            arguments: [
+                status.phase.rawValue, status.message, status.startedAt?.timeIntervalSince1970,
+                status.finishedAt?.timeIntervalSince1970, status.progress, outputs, batch.uid,
+            ])
+        let statement = try db.cachedStatement(
+            sql: "INSERT OR REPLACE INTO node (workflow_uid, id, data) VALUES (?, ?, ?)")
+        for (id, data) in nodes { try statement.execute(arguments: [batch.uid, id, data]) }
+        if let owner = batch.releasingLeaseOf {
+            try db.cachedStatement(
+                sql:
+                    "UPDATE workflow SET lease_owner = NULL, lease_expires = NULL WHERE uid = ? AND lease_owner = ?"
+            ).execute(arguments: [batch.uid, owner])
+        }
+        let now = Date().timeIntervalSince1970
+        let eventStatement = try db.cachedStatement(
+            sql: "INSERT INTO event (workflow_uid, at, data) VALUES (?, ?, ?)")
+        for event in batch.events { try eventStatement.execute(arguments: [batch.uid, now, event]) }
     }
 
     public func acquireLease(uid: String, owner: String, until: Date, now: Date, replacing deadOwner: String?) throws

@@ -111,6 +111,8 @@ public protocol WorkflowStore: Sendable {
     func listWorkflows() throws -> [StoredWorkflow]
     /// Commits one reconcile batch atomically.
     func save(_ batch: StateBatch) throws
+    /// Several workflows' batches in one transaction (the controller's whole loop turn).
+    func save(_ batches: [StateBatch]) throws
     /// Takes or renews the lease of a workflow for `owner` until `until`; false if another owner holds a live lease.
     /// `replacing` names a holder known to be dead, whose lease may be taken before it expires.
     func acquireLease(uid: String, owner: String, until: Date, now: Date, replacing deadOwner: String?) throws -> Bool
