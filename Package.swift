@@ -50,6 +50,9 @@ let package = Package(
         .testTarget(name: "SwirlRenderTests", dependencies: ["SwirlRender", "SwirlEngine", "SwirlSpec"]),
         .testTarget(name: "SwirlExecutorTests", dependencies: ["SwirlExecutor", "SwirlEngine", "SwirlSpec"]),
         .testTarget(name: "SwirlArtifactsTests", dependencies: ["SwirlArtifacts"]),
+        .testTarget(
+            name: "SwirlControllerTests",
+            dependencies: ["SwirlController", "SwirlStore", "SwirlExecutor", "SwirlEngine", "SwirlSpec"]),
         .testTarget(name: "SwirlEndToEndTests", dependencies: []),
     ]
 )
