@@ -21,6 +21,8 @@ public actor Controller {
         case wake(String)
         case poke
         case renewLeases
+        /// Adopt the next part of `adoptionBacklog` (an adoption round stops after `adoptionsPerRound`).
+        case adoptMore
     }
 
     let store: any WorkflowStore
@@ -48,6 +50,8 @@ public actor Controller {
     /// Inputs for the loop; watchers and timers post here directly (see `Mailbox`).
     nonisolated let mailbox = Mailbox<Input>()
     /// Workflows whose engine changed since the last commit, and the actions owed once it is committed.
+    /// Adoptable workflows of the last listing not adopted yet (see `adoptWorkflows(fromBacklog:)`).
+    var adoptionBacklog: [LeaseInfo] = []
     var dirty: [String: [String]] = [:]
     var owed: [(uid: String, action: EngineAction)] = []
     /// Holders (a workflow's uid, or `uid/nodeID`) waiting for locks, with what they asked for.
@@ -115,6 +119,7 @@ public actor Controller {
                     takeCommands()
                     for holder in lockWaiters.keys.sorted() { tryGrant(holder) }
                 case .renewLeases: renewLeases()
+                case .adoptMore: adoptWorkflows(fromBacklog: true)
                 }
             }
             flush()
@@ -160,13 +165,23 @@ public actor Controller {
 
     /// Takes adoptable workflows in scope (up to `adoptionsPerRound`, then again on the next turn of the loop): new
     /// ones start, unfinished ones go on from their stored state.
-    func adoptWorkflows() {
+    ///
+    /// - Parameter fromBacklog: continue with the workflows the last listing left over, without listing again (a
+    ///   thousand workflows adopted 16 at a time must not read the whole list 60 times).
+    func adoptWorkflows(fromBacklog: Bool = false) {
         let now = Date()
-        guard let leases = try? store.unfinishedLeases() else { return }
+        let leases: [LeaseInfo]
+        if fromBacklog {
+            leases = adoptionBacklog
+        } else {
+            guard let listed = try? store.unfinishedLeases() else { return }
+            leases = listed
+        }
+        adoptionBacklog = []
         // uid → the dead owner whose lease may be taken over (nil: free or expired).
         var wanted: [String: String?] = [:]
         var order: [LeaseInfo] = []
-        for lease in leases where engines[lease.uid] == nil {
+        for (index, lease) in leases.enumerated() where engines[lease.uid] == nil {
             if case .only(let names) = scope, !names.contains(lease.name) { continue }
             var dead: String?
             if let holder = lease.owner, holder != owner.text {
@@ -179,7 +194,8 @@ public actor Controller {
             }
             if order.count == Self.adoptionsPerRound {
                 // More to adopt: come back after the inputs that arrive meanwhile (pods finishing) are handled.
-                post(.poke)
+                adoptionBacklog = Array(leases[index...])
+                post(.adoptMore)
                 break
             }
             wanted[lease.uid] = .some(dead)
