@@ -102,6 +102,10 @@ public actor Controller {
             for uid in engines.keys { try? store.releaseLease(uid: uid, owner: owner.text) }
             sandbox.idle()
         }
+        if case .all = scope, let sandbox = sandbox as? SandboxExecutor {
+            // The background controller tidies up after a killed predecessor, on another thread.
+            Thread { sandbox.removeLeftoverScratch() }.start()
+        }
         adoptWorkflows()
         takeCommands()
         flush()

@@ -65,6 +65,17 @@ extension SandboxExecutor {
         if count > 64 { removePendingScratch() }
     }
 
+    /// Removes the scratch space of every finished pod of this home that still has one: left by a controller or
+    /// supervisor killed between recording a result and removing the scratch (the queue above lived in its memory).
+    /// Reads the pods directory once; meant for a controller's start, off its loop.
+    public func removeLeftoverScratch() {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: layout.podsPath.path) else { return }
+        for name in names where (try? ExecutorError.validate(name, kind: "pod")) != nil {
+            let files = layout.podFiles(name)
+            if FileIO.exists(files.scratch) && FileIO.exists(files.result) { ScratchSpace.remove(files) }
+        }
+    }
+
     /// Removes the scratch spaces still queued.
     public func idle() { removePendingScratch() }
 

@@ -120,6 +120,23 @@ struct ExecutorLifecycleTests {
         #expect(FileIO.exists(files.result), "the result stays")
     }
 
+    @Test("leftover scratch of finished pods is swept at a controller's start; a running pod's stays")
+    func sweepLeftoverScratch() throws {
+        let fixture = try SandboxFixture()
+        let finished = PodFiles(fixture.layout.podDirectory("finished-pod"))
+        let running = PodFiles(fixture.layout.podDirectory("running-pod"))
+        for files in [finished, running] {
+            try FileIO.makeDirectory(files.directory)
+            try FileIO.makeDirectory(files.layer.appendingPathComponent("upper"))
+        }
+        try FileIO.writeAtomically(PodJSON.encoder().encode(PodResult(exitCode: 0)), to: finished.result)
+        fixture.executor.removeLeftoverScratch()
+        #expect(!FileIO.exists(finished.scratch))
+        #expect(FileIO.exists(finished.result))
+        #expect(FileIO.exists(running.scratch), "a pod without a result may still be running")
+        ScratchSpace.remove(running)
+    }
+
     @Test("invalid pod names are rejected")
     func invalidName() throws {
         let fixture = try SandboxFixture()
