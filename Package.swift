@@ -43,11 +43,13 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Yams", package: "Yams"),
             ]),
-        .testTarget(name: "SwirlSpecTests", dependencies: ["SwirlSpec"], resources: []),
+        .target(name: "SwirlTestSupport", path: "Tests/SwirlTestSupport"),
+        .testTarget(name: "SwirlSpecTests", dependencies: ["SwirlSpec", "SwirlTestSupport"], resources: []),
         .testTarget(name: "SwirlExprTests", dependencies: ["SwirlExpr"]),
-        .testTarget(name: "SwirlEngineTests", dependencies: ["SwirlEngine", "SwirlSpec"]),
+        .testTarget(name: "SwirlEngineTests", dependencies: ["SwirlEngine", "SwirlSpec", "SwirlTestSupport"]),
         .testTarget(name: "SwirlStoreTests", dependencies: ["SwirlStore", "SwirlEngine", "SwirlSpec"]),
-        .testTarget(name: "SwirlRenderTests", dependencies: ["SwirlRender", "SwirlEngine", "SwirlSpec"]),
+        .testTarget(
+            name: "SwirlRenderTests", dependencies: ["SwirlRender", "SwirlEngine", "SwirlSpec", "SwirlTestSupport"]),
         .testTarget(name: "SwirlExecutorTests", dependencies: ["SwirlExecutor", "SwirlEngine", "SwirlSpec"]),
         .testTarget(name: "SwirlArtifactsTests", dependencies: ["SwirlArtifacts"]),
         .testTarget(

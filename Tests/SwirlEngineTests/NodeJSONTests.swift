@@ -1,35 +1,12 @@
 import Foundation
 import SwirlEngine
 import SwirlSpec
+import SwirlTestSupport
 import Testing
 
 /// The fast node JSON codec must agree with the Codable one on every node it accepts, and decline the rest.
 @Suite struct NodeJSONTests {
-    /// A deterministic generator (SplitMix64), so a failure can be replayed.
-    struct Random {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
-        mutating func chance(_ percent: Int) -> Bool { below(100) < percent }
-
-        mutating func text() -> String {
-            let pieces = [
-                "a", "Z", "0", "-", ".", " ", "\"", "\\", "/", "\n", "\t", "\u{01}", "é", "日本", "🙂", "{", "}",
-            ]
-            return (0..<below(12)).map { _ in pieces[below(pieces.count)] }.joined()
-        }
-        mutating func optionalText() -> String? { chance(50) ? text() : nil }
-        mutating func date() -> Date? {
-            chance(70)
-                ? Date(timeIntervalSince1970: Double(below(2_000_000_000)) + Double(below(1_000_000)) / 1e6) : nil
-        }
-    }
+    typealias Random = SplitMix64
 
     static let types: [NodeType] = [.pod, .container, .steps, .stepGroup, .dag, .taskGroup, .retry, .skipped, .suspend]
     static let phases: [NodePhase] = [.pending, .running, .succeeded, .skipped, .failed, .error, .omitted]
@@ -130,4 +107,19 @@ import Testing
             }
         }
     }
+}
+
+extension SplitMix64 {
+    mutating func text() -> String {
+        let pieces = [
+            "a", "Z", "0", "-", ".", " ", "\"", "\\", "/", "\n", "\t", "\u{01}", "é", "日本", "🙂", "{", "}",
+        ]
+        return (0..<below(12)).map { _ in pieces[below(pieces.count)] }.joined()
+    }
+    mutating func optionalText() -> String? { chance(50) ? text() : nil }
+    mutating func date() -> Date? {
+        chance(70)
+            ? Date(timeIntervalSince1970: Double(below(2_000_000_000)) + Double(below(1_000_000)) / 1e6) : nil
+    }
+
 }

@@ -1,45 +1,14 @@
 import Foundation
 import SwirlEngine
 import SwirlSpec
+import SwirlTestSupport
 import Testing
 
 @testable import SwirlRender
 
 /// `get -o json` is printed from bytes (`PrettyJSON`, `WorkflowJSON`); it must equal what JSONEncoder prints.
 @Suite struct JSONOutputTests {
-    struct Random {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
-
-        mutating func text() -> String {
-            let pieces = [
-                "a", "B", "_", "0", "/", " ", "\"", "\\", "\n", "\t", "\u{08}", "\u{0C}", "\u{01}", "é", "🙂", "a10",
-                "a9",
-            ]
-            return (0..<below(6)).map { _ in pieces[below(pieces.count)] }.joined()
-        }
-
-        mutating func value(depth: Int) -> JSONValue {
-            switch below(depth > 3 ? 4 : 6) {
-            case 0: return .null
-            case 1: return .bool(below(2) == 0)
-            case 2: return .number([0, 1, -2.5, 1e21, 0.1, 123_456_789][below(6)])
-            case 3: return .string(text())
-            case 4: return .array((0..<below(4)).map { _ in value(depth: depth + 1) })
-            default:
-                var object: [String: JSONValue] = [:]
-                for _ in 0..<below(5) { object[text()] = value(depth: depth + 1) }
-                return .object(object)
-            }
-        }
-    }
+    typealias Random = SplitMix64
 
     @Test func prettyPrintsLikeJSONEncoder() throws {
         let compactEncoder = JSONEncoder()  // escapes slashes, unsorted: what the store writes
@@ -75,4 +44,29 @@ import Testing
         let expected = String(decoding: try WorkflowObject.jsonEncoder().encode(wf), as: UTF8.self)
         #expect(document == expected)
     }
+}
+
+extension SplitMix64 {
+    mutating func text() -> String {
+        let pieces = [
+            "a", "B", "_", "0", "/", " ", "\"", "\\", "\n", "\t", "\u{08}", "\u{0C}", "\u{01}", "é", "🙂", "a10",
+            "a9",
+        ]
+        return (0..<below(6)).map { _ in pieces[below(pieces.count)] }.joined()
+    }
+
+    mutating func value(depth: Int) -> JSONValue {
+        switch below(depth > 3 ? 4 : 6) {
+        case 0: return .null
+        case 1: return .bool(below(2) == 0)
+        case 2: return .number([0, 1, -2.5, 1e21, 0.1, 123_456_789][below(6)])
+        case 3: return .string(text())
+        case 4: return .array((0..<below(4)).map { _ in value(depth: depth + 1) })
+        default:
+            var object: [String: JSONValue] = [:]
+            for _ in 0..<below(5) { object[text()] = value(depth: depth + 1) }
+            return .object(object)
+        }
+    }
+
 }

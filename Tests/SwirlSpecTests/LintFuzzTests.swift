@@ -1,20 +1,11 @@
 import Foundation
 import SwirlSpec
+import SwirlTestSupport
 import Testing
 
 /// Random damage to valid manifests must give diagnostics, never a crash or a hang.
 @Suite struct LintFuzzTests {
-    /// SplitMix64: deterministic, so a failure can be replayed from its iteration number.
-    struct SeededGenerator: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
+    typealias SeededGenerator = SplitMix64
 
     static let noise = [
         ":", "-", "- ", "{", "}", "[", "]", "\"", "'", "\t", " ", "  ", "&a", "*a", "<<: *a", "!", "|", ">", "#", "%",
