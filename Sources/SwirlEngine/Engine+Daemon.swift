@@ -90,10 +90,3 @@ extension WorkflowEngine {
             periodSeconds: max(0.05, seconds("periodSeconds", default: 10)))
     }
 }
-
-extension WorkflowEngine {
-    /// `readinessProbe(_:template:)` for tests.
-    public static func readinessProbeForTesting(_ value: JSONValue) throws -> ReadinessProbe? {
-        try readinessProbe(value, template: "test")
-    }
-}

@@ -135,9 +135,7 @@ public final class SandboxExecutor: Executor {
         }
         if !FileLock.isHeld(files.supervisorLock) {
             // No supervisor to act on the request: reach the sandbox directly.
-            if let text = FileIO.readTrimmed(files.sandboxPGID), let pgid = pid_t(text) {
-                StepProcesses.killGroup(pgid)
-            }
+            if let pgid = directPID(files) { StepProcesses.killGroup(pgid) }
         }
     }
 

@@ -265,15 +265,7 @@ public final class SQLiteStore: WorkflowStore, @unchecked Sendable {
     public func acquireLease(uid: String, owner: String, until: Date, now: Date, replacing deadOwner: String?) throws
         -> Bool
     {
-        try db.write { db in
-            try db.execute(
-                sql: """
-                    UPDATE workflow SET lease_owner = ?, lease_expires = ?
-                    WHERE uid = ? AND (lease_owner IS NULL OR lease_owner = ? OR lease_expires < ? OR lease_owner = ?)
-                    """,
-                arguments: [owner, until.timeIntervalSince1970, uid, owner, now.timeIntervalSince1970, deadOwner])
-            return db.changesCount > 0
-        }
+        try acquireLeases([uid: deadOwner], owner: owner, until: until, now: now).contains(uid)
     }
 
     public func acquireLeases(_ uids: [String: String?], owner: String, until: Date, now: Date) throws -> Set<String> {
@@ -363,14 +355,7 @@ public final class SQLiteStore: WorkflowStore, @unchecked Sendable {
     }
 
     public func takeCommands(uid: String) throws -> [WorkflowCommand] {
-        try db.write { db in
-            let rows = try Row.fetchAll(
-                db.cachedStatement(sql: "SELECT id, kind, payload FROM command WHERE workflow_uid = ? ORDER BY id"),
-                arguments: [uid])
-            if rows.isEmpty { return [] }
-            try db.cachedStatement(sql: "DELETE FROM command WHERE workflow_uid = ?").execute(arguments: [uid])
-            return rows.map { WorkflowCommand(id: $0["id"], uid: uid, kind: $0["kind"], payload: $0["payload"]) }
-        }
+        try takeCommands(uids: [uid])
     }
 
     public func takeCommands(uids: Set<String>) throws -> [WorkflowCommand] {

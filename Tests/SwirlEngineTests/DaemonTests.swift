@@ -1,7 +1,8 @@
 import Foundation
-import SwirlEngine
 import SwirlSpec
 import Testing
+
+@testable import SwirlEngine
 
 /// `daemon: true` templates: dependents start once the daemon is ready; the daemon stops with its scope.
 @Suite struct DaemonTests {
@@ -117,7 +118,8 @@ import Testing
 
     @Test func probesAreResolvedOrRejectedClearly() throws {
         func probe(_ json: String) throws -> ReadinessProbe? {
-            try WorkflowEngine.readinessProbeForTesting(JSONDecoder().decode(JSONValue.self, from: Data(json.utf8)))
+            try WorkflowEngine.readinessProbe(
+                JSONDecoder().decode(JSONValue.self, from: Data(json.utf8)), template: "test")
         }
         #expect(try probe(#"{"tcpSocket": {"port": 6379}}"#) == ReadinessProbe(check: .tcpSocket(port: 6379)))
         #expect(
