@@ -16,10 +16,13 @@ public enum NodeJSON {
     /// The node of a stored row (times as seconds since 1970) in the fast shape, or nil when it needs Codable.
     public static func decode(_ text: String) -> NodeStatus? {
         var text = text
-        return text.withUTF8 { bytes in
-            var reader = JSONByteReader(bytes: bytes)
-            return reader.node()
-        }
+        return text.withUTF8 { decode(bytes: $0) }
+    }
+
+    /// The node of a stored row's UTF-8 bytes in the fast shape, or nil when it needs Codable.
+    public static func decode(bytes: UnsafeBufferPointer<UInt8>) -> NodeStatus? {
+        var reader = JSONByteReader(bytes: bytes)
+        return reader.node()
     }
 
     /// The compact JSON of a node in the fast shape, or nil when the node needs the Codable encoder.

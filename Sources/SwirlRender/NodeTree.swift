@@ -10,17 +10,22 @@ import SwirlEngine
 /// - Pod/Skipped/Suspend/HTTP/Plugin nodes are leaves.
 /// - TaskGroup and Container nodes are not drawn (their members attach to their boundary).
 /// Nodes with no boundary and no StepGroup/Retry parent are roots.
+///
+/// Nodes are addressed by their position in `nodes`: on a 100,000-node workflow, lists and sorts of string IDs
+/// (each element retained and released on every move) were most of `swirl get`.
 struct NodeTree {
     enum Kind { case boundary, group, leaf }
 
-    /// The nodes, each copied once out of the workflow's map: an array's elements are read in place, where every
-    /// read from a dictionary copies the whole node (some twenty fields), which was most of this on a
-    /// 100,000-node workflow.
+    /// The nodes, read in place (see `NodeList`).
     let nodes: ContiguousArray<NodeStatus>
+    /// The map key of each node (a node's `id` field is the same, but the key is what others refer to).
+    let ids: ContiguousArray<String>
     /// Node ID → position in `nodes`.
     let position: [String: Int]
-    private(set) var children: [String: [String]] = [:]
-    private(set) var roots: Set<String> = []
+    /// The positions of each node's children, in drawing order (empty for leaves).
+    private(set) var children: [[Int32]]
+    /// The positions of the nodes drawn at the top level.
+    private(set) var roots: Set<Int> = []
 
     static func kind(of type: NodeType) -> Kind? {
         switch type {
@@ -31,81 +36,94 @@ struct NodeTree {
         }
     }
 
-    /// Builds the tree; `forcedRoots` (the onExit node) are never attached to a parent.
-    init(nodes map: [String: NodeStatus], forcedRoots: Set<String> = []) {
-        let nodes = ContiguousArray(map.values)
+    /// Builds the tree; the node named `forcedRootName` (the onExit node) is never attached to a parent.
+    init(_ list: NodeList, forcedRootName: String? = nil) {
+        let nodes = list.nodes
+        let ids = list.ids
         var position: [String: Int] = Dictionary(minimumCapacity: nodes.count)
-        // Keyed by the map's keys (a node's `id` field is the same, but the key is what others refer to).
-        for (offset, key) in map.keys.enumerated() { position[key] = offset }
+        for (offset, key) in ids.enumerated() { position[key] = offset }
         self.nodes = nodes
+        self.ids = ids
         self.position = position
-        var groupParent: [String: String] = [:]
-        let keys = Array(map.keys)
-        let groups = nodes.indices.filter { Self.kind(of: nodes[$0].type) == .group }.sorted {
-            ByteOrder.less(keys[$0], keys[$1])
+        let kinds = nodes.map { Self.kind(of: $0.type) }
+        // A node listed by several groups goes to the last of them in byte order of their IDs.
+        var groupParent = [Int32](repeating: -1, count: nodes.count)
+        let groups = nodes.indices.filter { kinds[$0] == .group }.sorted { ByteOrder.less(ids[$0], ids[$1]) }
+        for group in groups {
+            for child in nodes[group].children ?? [] {
+                if let index = position[child] { groupParent[index] = Int32(group) }
+            }
         }
-        for index in groups {
-            for child in nodes[index].children ?? [] { groupParent[child] = keys[index] }
-        }
-        for index in nodes.indices {
-            guard Self.kind(of: nodes[index].type) != nil else { continue }
-            let id = keys[index]
-            if forcedRoots.contains(id) {
-                roots.insert(id)
-            } else if let parent = groupParent[id] {
-                children[parent, default: []].append(id)
+        var children = [[Int32]](repeating: [], count: nodes.count)
+        for index in nodes.indices where kinds[index] != nil {
+            if let forcedRootName, nodes[index].name == forcedRootName {
+                roots.insert(index)
+            } else if groupParent[index] >= 0 {
+                children[Int(groupParent[index])].append(Int32(index))
             } else if let boundary = nodes[index].boundaryID, !boundary.isEmpty {
-                if let b = position[boundary], Self.kind(of: nodes[b].type) == .boundary {
-                    children[boundary, default: []].append(id)
+                if let parent = position[boundary], kinds[parent] == .boundary {
+                    children[parent].append(Int32(index))
                 }
             } else {
-                roots.insert(id)
+                roots.insert(index)
             }
         }
-        // Sort keys are computed once per node, not once per comparison (a 100,000-node DAG sorts one list).
-        for (key, members) in children {
-            let keyed = members.compactMap { id in position[id].map { (SortKey(nodes[$0]), id) } }
-            children[key] = keyed.sorted { $0.0.precedes($1.0) }.map(\.1)
+        let keys = SortKeys(nodes)
+        for index in children.indices where children[index].count > 1 {
+            children[index].sort { keys.precedes(Int($0), Int($1), nodes: nodes) }
         }
+        self.children = children
     }
 
-    /// The node with this ID.
-    func node(_ id: String) -> NodeStatus? { position[id].map { nodes[$0] } }
+    /// The position of the node with this ID.
+    func index(of id: String) -> Int? { position[id] }
 
-    /// What `before` compares, precomputed.
-    struct SortKey {
-        let second: Double
-        let loopIndex: Int
-        let displayName: String
-        let id: String
+    /// What `precedes` compares, precomputed per node in flat arrays, so that a comparison reads numbers and
+    /// only falls back to the names when their first eight bytes tie.
+    struct SortKeys {
+        let second: [Double]
+        let loopIndex: [Int]
+        /// The first eight UTF-8 bytes of the display name, big-endian, zero-padded: ordered as `memcmp` orders.
+        let namePrefix: [UInt64]
 
-        init(_ node: NodeStatus) {
-            second = node.startedAt.map { $0.timeIntervalSince1970.rounded(.down) } ?? -.infinity
-            loopIndex = NodeTree.loopIndex(node.displayName)
-            displayName = node.displayName
-            id = node.id
+        init(_ nodes: ContiguousArray<NodeStatus>) {
+            second = nodes.map { $0.startedAt.map { $0.timeIntervalSince1970.rounded(.down) } ?? -.infinity }
+            loopIndex = nodes.map { NodeTree.loopIndex($0.displayName) }
+            namePrefix = nodes.map { SortKeys.prefix($0.displayName) }
         }
 
-        func precedes(_ other: SortKey) -> Bool {
-            if second != other.second { return second < other.second }
-            if loopIndex >= 0, other.loopIndex >= 0 {
-                if loopIndex != other.loopIndex { return loopIndex < other.loopIndex }
-            } else if displayName != other.displayName {
-                return ByteOrder.less(displayName, other.displayName)  // Go compares bytes
+        static func prefix(_ text: String) -> UInt64 {
+            var packed: UInt64 = 0
+            var count = 0
+            for byte in text.utf8.prefix(8) {
+                packed = packed << 8 | UInt64(byte)
+                count += 1
             }
-            return ByteOrder.less(id, other.id)
+            return count == 0 ? 0 : packed << (8 * UInt64(8 - count))
         }
-    }
 
-    /// Argo's `insertSorted` order: start time (to the second), then loop index when both names carry
-    /// one (`name(3:foo)`), else display name; the node ID breaks remaining ties.
-    static func before(_ a: NodeStatus, _ b: NodeStatus) -> Bool {
-        SortKey(a).precedes(SortKey(b))
+        /// Argo's `insertSorted` order: start time (to the second), then loop index when both names carry
+        /// one (`name(3:foo)`), else display name (bytes, as Go compares); the node ID breaks remaining ties.
+        func precedes(_ a: Int, _ b: Int, nodes: ContiguousArray<NodeStatus>) -> Bool {
+            if second[a] != second[b] { return second[a] < second[b] }
+            if loopIndex[a] >= 0, loopIndex[b] >= 0 {
+                if loopIndex[a] != loopIndex[b] { return loopIndex[a] < loopIndex[b] }
+            } else {
+                if namePrefix[a] != namePrefix[b] { return namePrefix[a] < namePrefix[b] }
+                if nodes[a].displayName != nodes[b].displayName {
+                    return ByteOrder.less(nodes[a].displayName, nodes[b].displayName)
+                }
+            }
+            return ByteOrder.less(nodes[a].id, nodes[b].id)
+        }
     }
 
     /// Argo's `RecoverIndexFromNodeName`: the integer between the first `(` and the first `:`, or -1.
     static func loopIndex(_ name: String) -> Int {
-        guard let open = name.firstIndex(of: "("), let colon = name.firstIndex(of: ":"), open < colon else { return -1 }
-        return Int(name[name.index(after: open)..<colon]) ?? -1
+        let bytes = name.utf8
+        guard let open = bytes.firstIndex(of: UInt8(ascii: "(")), let colon = bytes.firstIndex(of: UInt8(ascii: ":")),
+            open < colon
+        else { return -1 }
+        return Int(Substring(bytes[bytes.index(after: open)..<colon])) ?? -1
     }
 }

@@ -26,11 +26,28 @@ public enum WorkflowPrinter {
         statusFilter: Set<String>? = nil, timeZone: TimeZone = .current,
         nodeFilter: (@Sendable (NodeStatus) -> Bool)? = nil
     ) -> String {
-        var out = trimTrailingSpaces(header(wf, now: now, utf8: utf8, timeZone: timeZone))
+        get(
+            wf, nodes: NodeList(wf.status.nodes), now: now, wide: wide, utf8: utf8, statusFilter: statusFilter,
+            timeZone: timeZone, nodeFilter: nodeFilter)
+    }
+
+    /// `argo get NAME` output for a workflow whose nodes come as a list (`wf.status.nodes` is not read): what
+    /// `swirl get` uses, since building the dictionary costs time on big workflows. Parameters as above.
+    public static func get(
+        _ wf: WorkflowObject, nodes: NodeList, now: Date, wide: Bool = false, utf8: Bool = true,
+        statusFilter: Set<String>? = nil, timeZone: TimeZone = .current,
+        nodeFilter: (@Sendable (NodeStatus) -> Bool)? = nil
+    ) -> String {
+        // By index, reading two fields in place (a closure over the elements would copy every node).
+        let suspended = nodes.nodes.indices.contains {
+            nodes.nodes[$0].type == .suspend && nodes.nodes[$0].phase == .running
+        }
+        var out = trimTrailingSpaces(header(wf, suspendedNode: suspended, now: now, utf8: utf8, timeZone: timeZone))
         let name = wf.metadata.name ?? ""
-        if wf.status.nodes[name] != nil {
+        if nodes.ids.contains(name) {
             out += "\n"
-            var renderer = TreeRenderer(wf: wf, now: now, wide: wide, utf8: utf8, statusFilter: statusFilter)
+            var renderer = TreeRenderer(
+                wf: wf, nodes: nodes, now: now, wide: wide, utf8: utf8, statusFilter: statusFilter)
             renderer.nodeFilter = nodeFilter
             out += renderer.render()  // lines already trimmed by its tab writer
         }
@@ -71,12 +88,14 @@ public enum WorkflowPrinter {
     /// `spec.suspend` is set or a Suspend node is running, `Failed (Terminated)` after a shutdown,
     /// `Pending` for an unknown phase (`Unknown` without a creation time).
     public static func statusText(_ wf: WorkflowObject) -> String {
+        statusText(wf, suspendedNode: wf.status.nodes.values.contains { $0.type == .suspend && $0.phase == .running })
+    }
+
+    /// The `Status:` text, told whether a Suspend node is running.
+    static func statusText(_ wf: WorkflowObject, suspendedNode: Bool) -> String {
         switch wf.status.phase {
         case .running:
-            let suspended =
-                wf.spec.suspend == true
-                || wf.status.nodes.values.contains { $0.type == .suspend && $0.phase == .running }
-            return suspended ? "Running (Suspended)" : "Running"
+            return wf.spec.suspend == true || suspendedNode ? "Running (Suspended)" : "Running"
         case .failed:
             if let shutdown = wf.spec.shutdown, !shutdown.isEmpty { return "Failed (Terminated)" }
             return "Failed"
@@ -98,7 +117,7 @@ public enum WorkflowPrinter {
         wf.metadata.creationTimestamp.flatMap { ArgoTime.parse($0) }
     }
 
-    static func header(_ wf: WorkflowObject, now: Date, utf8: Bool, timeZone: TimeZone) -> String {
+    static func header(_ wf: WorkflowObject, suspendedNode: Bool, now: Date, utf8: Bool, timeZone: TimeZone) -> String {
         var out = row("Name:", wf.metadata.name ?? "")
         out += row("Namespace:", wf.metadata.namespace ?? "")
         var account = wf.spec.serviceAccountName ?? ""
@@ -106,7 +125,7 @@ public enum WorkflowPrinter {
             account = wf.spec.workflowTemplateRef != nil ? "unset" : "unset (will run with the default ServiceAccount)"
         }
         out += row("ServiceAccount:", account)
-        out += row("Status:", statusText(wf))
+        out += row("Status:", statusText(wf, suspendedNode: suspendedNode))
         if let message = wf.status.message, !message.isEmpty { out += row("Message:", message) }
         if let conditions = wf.status.conditions, !conditions.isEmpty {
             out += row("Conditions:", "")

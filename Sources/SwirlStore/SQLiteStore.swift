@@ -140,42 +140,69 @@ public final class SQLiteStore: WorkflowStore, @unchecked Sendable {
     func load(_ db: Database, where clause: String, _ argument: String, templates: Bool = true) throws
         -> StoredWorkflow?
     {
+        guard let (stored, list) = try loadList(db, where: clause, argument, templates: templates) else { return nil }
+        var workflow = stored
+        var nodes: [String: NodeStatus] = Dictionary(minimumCapacity: list.count)
+        for (index, id) in list.ids.enumerated() { nodes[id] = list.nodes[index] }
+        workflow.status.nodes = nodes
+        return workflow
+    }
+
+    /// The workflow row (status without nodes) and its node rows, decoded.
+    func loadList(_ db: Database, where clause: String, _ argument: String, templates: Bool) throws
+        -> (StoredWorkflow, NodeList)?
+    {
         guard let row = try Row.fetchOne(db, sql: "SELECT * FROM workflow WHERE \(clause) = ?", arguments: [argument])
         else {
             return nil
         }
         let uid: String = row["uid"]
-        let count = try Int.fetchOne(db, sql: "SELECT count(*) FROM node WHERE workflow_uid = ?", arguments: [uid])
-        var rows: [(id: String, data: String)] = []
-        rows.reserveCapacity(count ?? 0)
-        let cursor = try Row.fetchCursor(
-            db, sql: "SELECT id, data FROM node WHERE workflow_uid = ?", arguments: [row["uid"] as String])
-        while let nodeRow = try cursor.next() { rows.append((nodeRow[0], nodeRow[1])) }
-        let decoded = try decodeNodes(rows.map(\.data))
-        var nodes: [String: NodeStatus] = Dictionary(minimumCapacity: rows.count)
-        for (index, node) in decoded.enumerated() { nodes[rows[index].id] = node }
-        return try stored(from: row, nodes: nodes, templates: templates)
+        // No `count(*)` first to size the arrays: node rows hold their JSON, so counting reads every page of them.
+        var ids = ContiguousArray<String>()
+        var rows = NodeRows()
+        let cursor = try Row.fetchCursor(db, sql: "SELECT id, data FROM node WHERE workflow_uid = ?", arguments: [uid])
+        while let nodeRow = try cursor.next() {
+            ids.append(nodeRow[0])
+            // The row's bytes are read in place and appended to one buffer: no String per row.
+            try nodeRow.withUnsafeData(atIndex: 1) { rows.append($0 ?? Data()) }
+        }
+        let nodes = try decodeNodes(rows)
+        return (try stored(from: row, nodes: [:], templates: templates), NodeList(ids: ids, nodes: nodes))
     }
 
-    /// Decodes node rows, on every core when there are many (a 100,000-node workflow spent most of `swirl get` here).
-    func decodeNodes(_ texts: [String]) throws -> [NodeStatus] {
-        let cores = min(ProcessInfo.processInfo.activeProcessorCount, 8)
-        guard texts.count >= 2_000, cores > 1 else {
-            return try texts.map { try NodeJSON.decode($0) ?? decode(NodeStatus.self, $0) }
+    public func workflowForDisplay(named name: String) throws -> (workflow: StoredWorkflow, nodes: NodeList)? {
+        try db.read { try loadList($0, where: "name", name, templates: false) }
+    }
+
+    /// Decodes node rows, on every core when there are many (a 100,000-node workflow spent most of `swirl get` here),
+    /// each straight into its place in the result.
+    func decodeNodes(_ rows: NodeRows) throws -> ContiguousArray<NodeStatus> {
+        let count = rows.count
+        let cores = count >= 2_000 ? min(ProcessInfo.processInfo.activeProcessorCount, 8) : 1
+        let chunk = (count + cores - 1) / max(cores, 1)
+        let failure = Mutex<(any Error)?>(nil)
+        let nodes = rows.bytes.withUnsafeBufferPointer { bytes in
+            ContiguousArray<NodeStatus>(unsafeUninitializedCapacity: count) { buffer, initialized in
+                let target = UncheckedSendable(buffer)
+                let source = UncheckedSendable(bytes)
+                DispatchQueue.concurrentPerform(iterations: cores) { part in
+                    for index in (part * chunk)..<min(count, (part + 1) * chunk) {
+                        let text = UnsafeBufferPointer(rebasing: source.value[rows.range(index)])
+                        let node: NodeStatus
+                        do {
+                            node = try NodeJSON.decode(bytes: text) ?? decoder.decode(NodeStatus.self, from: Data(text))
+                        } catch {
+                            failure.withLock { $0 = $0 ?? error }
+                            node = NodeStatus(id: "", name: "", displayName: "", type: .pod)
+                        }
+                        (target.value.baseAddress! + index).initialize(to: node)
+                    }
+                }
+                initialized = count
+            }
         }
-        let chunk = (texts.count + cores - 1) / cores
-        let results = Mutex<[Int: Result<[NodeStatus], any Error>]>([:])
-        DispatchQueue.concurrentPerform(iterations: cores) { part in
-            let range = (part * chunk)..<min(texts.count, (part + 1) * chunk)
-            let result = Result { try texts[range].map { try NodeJSON.decode($0) ?? decode(NodeStatus.self, $0) } }
-            results.withLock { $0[part] = result }
-        }
-        return try results.withLock { parts in
-            var nodes: [NodeStatus] = []
-            nodes.reserveCapacity(texts.count)
-            for part in 0..<cores { nodes += try parts[part]?.get() ?? [] }
-            return nodes
-        }
+        if let error = failure.withLock({ $0 }) { throw error }
+        return nodes
     }
 
     public func workflow(named name: String) throws -> StoredWorkflow? {
@@ -472,4 +499,27 @@ public final class SQLiteStore: WorkflowStore, @unchecked Sendable {
             return db.changesCount > 0
         }
     }
+}
+
+/// Node rows' JSON, one after another in one buffer.
+struct NodeRows {
+    var bytes: [UInt8] = []
+    /// Where each row ends in `bytes`.
+    var ends: [Int] = []
+
+    var count: Int { ends.count }
+
+    mutating func append(_ data: Data) {
+        bytes.append(contentsOf: data)
+        ends.append(bytes.count)
+    }
+
+    func range(_ index: Int) -> Range<Int> { (index == 0 ? 0 : ends[index - 1])..<ends[index] }
+}
+
+/// Hands a value the compiler cannot prove safe to share to `concurrentPerform`, whose iterations touch disjoint
+/// parts of it.
+struct UncheckedSendable<Value>: @unchecked Sendable {
+    let value: Value
+    init(_ value: Value) { self.value = value }
 }

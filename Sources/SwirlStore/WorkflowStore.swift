@@ -107,6 +107,9 @@ public protocol WorkflowStore: Sendable {
     /// A workflow by name without its nodes and templates (name, phase, times, spec): for commands that only
     /// report or resolve names, where loading every node would cost as much as the workflow is large.
     func workflowHeader(named name: String) throws -> StoredWorkflow?
+    /// The workflow without its templates, with its nodes as a list instead of in `status.nodes` (which is left
+    /// empty): what drawing its node table needs.
+    func workflowForDisplay(named name: String) throws -> (workflow: StoredWorkflow, nodes: NodeList)?
     /// Every workflow, newest first, without nodes.
     func listWorkflows() throws -> [StoredWorkflow]
     /// Commits one reconcile batch atomically.
@@ -148,6 +151,15 @@ public protocol WorkflowStore: Sendable {
     func template(kind: String, name: String) throws -> StoredTemplate?
     func listTemplates(kind: String) throws -> [StoredTemplate]
     func deleteTemplate(kind: String, name: String) throws -> Bool
+}
+
+extension WorkflowStore {
+    public func workflowForDisplay(named name: String) throws -> (workflow: StoredWorkflow, nodes: NodeList)? {
+        guard var stored = try workflow(named: name, templates: false) else { return nil }
+        let nodes = NodeList(stored.status.nodes)
+        stored.status.nodes = [:]
+        return (stored, nodes)
+    }
 }
 
 /// Who holds an unfinished workflow.

@@ -201,6 +201,23 @@ import Testing
                 """)
     }
 
+    @Test func namesSharingTheirFirstBytesSortByTheWholeName() {
+        // The tree sorts on the first eight bytes of the name, then the whole name: these tie on eight bytes, and
+        // Go orders bytes, so "Z" (0x5A) comes before "a" and "build-step-10" before "build-step-9".
+        let names = ["build-step-9", "build-step-10", "build-step-1", "build-stage", "build-steZ", "build-"]
+        // IDs in the opposite order to the names, so that a tie wrongly left to the ID shows.
+        let ids = names.indices.map { "d-\(names.count - $0)" }
+        var nodes = [Fx.node("d", "d", .dag, .succeeded, template: "main", children: ids, start: 0, end: 5)]
+        for (name, id) in zip(names, ids) {
+            nodes.append(
+                Fx.node(
+                    id, "d.\(name)", display: name, .pod, .succeeded, template: "t", boundary: "d", start: 0, end: 5))
+        }
+        let text = WorkflowPrinter.get(Fx.workflow("d", .succeeded, nodes: nodes), now: now, timeZone: Fx.utc)
+        let order = tree(text).split(separator: "\n").dropFirst(2).map { $0.split(separator: " ")[1] }
+        #expect(order == ["build-", "build-stage", "build-steZ", "build-step-1", "build-step-10", "build-step-9"])
+    }
+
     /// As in Argo: the TaskGroup is not drawn (items attach to the DAG), the Omitted node is hidden but
     /// still counts as the last sibling, so `fan(1:b)` keeps a `├─`.
     @Test func dagTaskGroupIsNotDrawn() {

@@ -251,6 +251,33 @@ let t0 = Date(timeIntervalSince1970: 1_700_000_000)
         #expect(nodes.allSatisfy { stored.status.nodes[$0.id] == $0 })
     }
 
+    @Test func nodesForDisplayMatchTheStoredMap() throws {
+        // `swirl get` reads nodes as a list (no dictionary); it must hold exactly the nodes of the map, each under
+        // its own ID, both for the fast row shape and for nodes that need Codable (inputs, output parameters).
+        let temp = try TempStore()
+        try temp.store.submit(try loadWorkflow(sampleYAML, name: "w"), uid: "u1", createdAt: t0)
+        var status = WorkflowStatus(phase: .running)
+        var nodes: [NodeStatus] = []
+        for index in 0..<3_000 {
+            var node = NodeStatus(
+                id: "w-\(index)", name: "w.t\(index)", displayName: "t\(index)", type: .pod, phase: .succeeded)
+            node.finishedAt = t0.addingTimeInterval(Double(index))
+            if index % 500 == 0 {
+                node.inputs = Inputs(parameters: [Parameter(name: "p", value: "v\(index)")])
+            }
+            nodes.append(node)
+            status.nodes[node.id] = node
+        }
+        try temp.store.save(StateBatch(uid: "u1", status: status, changedNodes: nodes, events: []))
+        let (header, list) = try #require(try temp.store.workflowForDisplay(named: "w"))
+        #expect(header.status.nodes.isEmpty)
+        #expect(header.status.phase == .running)
+        #expect(list.count == nodes.count)
+        let byID = Dictionary(uniqueKeysWithValues: zip(list.ids, list.nodes))
+        #expect(nodes.allSatisfy { byID[$0.id] == $0 })
+        #expect(try temp.store.workflowForDisplay(named: "nope") == nil)
+    }
+
     @Test func leasesOfManyWorkflowsInOneCall() throws {
         let temp = try TempStore()
         let s = temp.store

@@ -27,8 +27,8 @@ struct CLIContext {
 
     /// Keeps a large value alive until the process exits, so that it is never freed piece by piece: freeing a
     /// 100,000-node workflow took a tenth of `swirl get`'s time, and the process is about to end anyway.
-    static func keepUntilExit(_ value: StoredWorkflow) { keptValues.withLock { $0.append(value) } }
-    private static let keptValues = Mutex<[StoredWorkflow]>([])
+    static func keepUntilExit(_ value: any Sendable) { keptValues.withLock { $0.append(value) } }
+    private static let keptValues = Mutex<[any Sendable]>([])
 
     /// The path of this very binary, for the supervisor and the background controller.
     static var executablePath: String {
@@ -49,14 +49,24 @@ struct CLIContext {
         if name == "@latest", let latest = try store.listWorkflows().first {
             return try store.workflow(uid: latest.uid) ?? latest
         }
-        guard let stored = try store.workflow(named: name, templates: templates) else {
-            let names = try store.listWorkflows().map(\.name)
-            let hint =
-                names.filter { editDistance($0, name) <= max(2, name.count / 3) }
-                .min { editDistance($0, name) < editDistance($1, name) }.map { ", did you mean '\($0)'?" } ?? ""
-            throw CLIError("workflow '\(name)' not found\(hint)")
-        }
+        guard let stored = try store.workflow(named: name, templates: templates) else { throw try notFound(name) }
         return stored
+    }
+
+    /// The workflow without templates and its nodes as a list, for drawing its node table.
+    func workflowForDisplay(named name: String) throws -> (workflow: StoredWorkflow, nodes: NodeList) {
+        var name = name
+        if name == "@latest", let latest = try store.listWorkflows().first { name = latest.name }
+        guard let found = try store.workflowForDisplay(named: name) else { throw try notFound(name) }
+        return found
+    }
+
+    private func notFound(_ name: String) throws -> CLIError {
+        let names = try store.listWorkflows().map(\.name)
+        let hint =
+            names.filter { editDistance($0, name) <= max(2, name.count / 3) }
+            .min { editDistance($0, name) < editDistance($1, name) }.map { ", did you mean '\($0)'?" } ?? ""
+        return CLIError("workflow '\(name)' not found\(hint)")
     }
 }
 

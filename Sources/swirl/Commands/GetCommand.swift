@@ -22,7 +22,18 @@ struct GetCommand: AsyncParsableCommand {
             nodeFilter = { (node: NodeStatus) -> Bool in selector.matches(node) }
         }
         for name in names {
-            // Only YAML decodes the templates: the tree and the name need none, JSON copies the stored text.
+            if output == nil || output == "wide" {
+                let (stored, nodes) = try context.workflowForDisplay(named: name)
+                print(
+                    WorkflowPrinter.get(
+                        stored.object, nodes: nodes, now: Date(), wide: output == "wide", utf8: !noUtf8,
+                        statusFilter: status.map { Set($0.split(separator: ",").map(String.init)) },
+                        nodeFilter: nodeFilter),
+                    terminator: "")
+                CLIContext.keepUntilExit((stored, nodes))
+                continue
+            }
+            // Only YAML decodes the templates: the name needs none, JSON copies the stored text.
             let stored = try context.workflow(named: name, templates: output == "yaml")
             switch output {
             case "json":
@@ -37,13 +48,6 @@ struct GetCommand: AsyncParsableCommand {
                 }
             case "yaml": print(try Output.yaml(stored.object))
             case "name": print(stored.name)
-            case nil, "wide":
-                print(
-                    WorkflowPrinter.get(
-                        stored.object, now: Date(), wide: output == "wide", utf8: !noUtf8,
-                        statusFilter: status.map { Set($0.split(separator: ",").map(String.init)) },
-                        nodeFilter: nodeFilter),
-                    terminator: "")
             default: throw CLIError("unknown output format '\(output ?? "")', expected json, yaml, wide or name")
             }
             CLIContext.keepUntilExit(stored)
