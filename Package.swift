@@ -25,7 +25,10 @@ let package = Package(
             ]),
         .target(
             name: "SwirlStore",
-            dependencies: ["SwirlSpec", "SwirlEngine", .product(name: "GRDB", package: "GRDB.swift")]),
+            dependencies: [
+                "SwirlSpec", "SwirlEngine", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
+            ]),
         .target(name: "SwirlArtifacts", dependencies: ["SwirlSpec"]),
         .target(name: "SwirlExecutor", dependencies: ["SwirlSpec", "SwirlEngine", "SwirlArtifacts"]),
         .target(

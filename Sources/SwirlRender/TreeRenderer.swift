@@ -53,90 +53,123 @@ struct TreeRenderer {
             : ["STEP", "TEMPLATE", "PODNAME", "DURATION", "MESSAGE", ""]
     }
 
-    /// Argo's `printNode`: hands `cell` the cells of a node's row after STEP (TEMPLATE, PODNAME, DURATION, (wide:
-    /// ARTIFACTS,) MESSAGE, then the last cell, "" or NODENAME), each with its column.
-    private func forEachCell(of node: NodeStatus, duration: String, _ cell: (Int, String) -> Void) {
+    /// Argo's `printNode`: the cells of a node's row after STEP: TEMPLATE, PODNAME, DURATION, (wide: ARTIFACTS,)
+    /// MESSAGE, then the last cell ("" or NODENAME).
+    private func cells(of node: NodeStatus, duration: String) -> RowCells {
+        var cells = RowCells(count: wide ? 7 : 5)
         if let ref = node.templateRef {
-            cell(1, "\(ref.name ?? "")/\(ref.template ?? "")")
+            cells.texts.0 = "\(ref.name ?? "")/\(ref.template ?? "")"
         } else {
-            cell(1, node.templateName ?? "")
+            cells.texts.0 = node.templateName ?? ""
         }
         let isPod = node.type == .pod
-        cell(2, isPod ? (node.podName ?? "") : "")
-        cell(3, duration)
+        cells.texts.1 = isPod ? (node.podName ?? "") : ""
+        cells.texts.2 = duration
         if wide {
-            cell(4, (node.outputs?.artifacts ?? []).map(\.name).joined(separator: ","))
-            cell(5, node.message ?? "")
-            cell(6, "")
-            cell(7, isPod ? (node.hostNodeName ?? "") : "")
+            cells.texts.3 = (node.outputs?.artifacts ?? []).map(\.name).joined(separator: ",")
+            cells.texts.4 = node.message ?? ""
+            cells.texts.6 = isPod ? (node.hostNodeName ?? "") : ""
         } else {
-            cell(4, node.message ?? "")
-            cell(5, "")
+            cells.texts.3 = node.message ?? ""
         }
+        return cells
     }
 
     /// Aligns the rows as Go's tabwriter does with padding 2 (every row has every column, so each column is as
     /// wide as its widest cell plus the padding; the last cell is not aligned), trimming line ends. A first pass
     /// measures, a second writes the bytes; both read the nodes in place, and no row builds strings of its own
-    /// (the STEP cell is written as its parts: tree glyphs, icon, name).
+    /// (the STEP cell is written as its parts: tree glyphs, icon, name). A big table is measured and written in
+    /// parts, one per core, joined at the end.
     private func write(_ tree: NodeTree) -> String {
         let padding = 2
         let header = headerCells
-        let columns = header.count
-        var widths = header.map { TabWriter.scalarCount($0) + padding }
+        var table = TableBytes(widths: header.map { TabWriter.scalarCount($0) + padding })
+        let parts = rows.count >= 5_000 ? min(ProcessInfo.processInfo.activeProcessorCount, 8) : 1
+        let size = (rows.count + parts - 1) / parts
+        let ranges = (0..<parts).map { ($0 * size)..<min(rows.count, ($0 + 1) * size) }
+        var measured = [Measured?](repeating: nil, count: parts)
+        let renderer = UncheckedShare(self)
+        let headerWidths = table.widths
+        measured.withUnsafeMutableBufferPointer { buffer in
+            let results = UncheckedShare(buffer)
+            DispatchQueue.concurrentPerform(iterations: parts) { part in
+                results.value[part] = renderer.value.measure(tree, ranges[part], widths: headerWidths)
+            }
+        }
+        for part in measured.compactMap({ $0 }) {
+            for (column, width) in part.widths.enumerated() { table.measure(column, width: width) }
+        }
+        var written = [[UInt8]](repeating: [], count: parts)
+        let widths = table.widths
+        let sizes = UncheckedShare(measured)
+        written.withUnsafeMutableBufferPointer { buffer in
+            let results = UncheckedShare(buffer)
+            DispatchQueue.concurrentPerform(iterations: parts) { part in
+                results.value[part] = renderer.value.write(tree, ranges[part], sizes.value[part]!, widths: widths)
+            }
+        }
+        for (column, text) in header.enumerated() { table.cell(column, text) }
+        table.endLine()
+        var out = table.out
+        out.reserveCapacity(out.count + written.reduce(0) { $0 + $1.count })
+        for part in written { out += part }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// What measuring a run of rows found: the widest cell of each column, and per row its duration and the width
+    /// of its STEP cell, kept for the writing pass.
+    private struct Measured {
+        var widths: [Int]
         var durations: [String] = []
         var stepWidths: [Int] = []
-        durations.reserveCapacity(rows.count)
-        stepWidths.reserveCapacity(rows.count)
-        for row in rows {
+    }
+
+    private func measure(_ tree: NodeTree, _ range: Range<Int>, widths: [Int]) -> Measured {
+        let padding = 2
+        var table = TableBytes(widths: widths)
+        var measured = Measured(widths: widths)
+        measured.durations.reserveCapacity(range.count)
+        measured.stepWidths.reserveCapacity(range.count)
+        for row in rows[range] {
             guard row.node >= 0 else {
-                durations.append("")
-                stepWidths.append(0)
+                measured.durations.append("")
+                measured.stepWidths.append(0)
                 continue
             }
             let index = Int(row.node)
             let isPod = tree.nodes[index].type == .pod
             let duration =
                 isPod ? Humanize.shortBetween(tree.nodes[index].startedAt, tree.nodes[index].finishedAt, now: now) : ""
-            durations.append(duration)
+            measured.durations.append(duration)
             let step =
                 TabWriter.scalarCount(row.prefix) + TabWriter.scalarCount(icon(tree.nodes[index]))
                 + TabWriter.scalarCount(tree.nodes[index].displayName)
-            stepWidths.append(step)
-            widths[0] = max(widths[0], step + padding)
-            forEachCell(of: tree.nodes[index], duration: duration) { column, text in
-                if column < columns - 1 { widths[column] = max(widths[column], TabWriter.scalarCount(text) + padding) }
+            measured.stepWidths.append(step)
+            table.measure(0, width: step + padding)
+            let cells = cells(of: tree.nodes[index], duration: duration)
+            for column in 0..<cells.count - 1 {
+                table.measure(column + 1, width: TabWriter.scalarCount(cells[column]) + padding)
             }
         }
-        var out: [UInt8] = []
-        out.reserveCapacity((rows.count + 1) * (widths.reduce(0, +) + 16))
-        func cell(_ column: Int, _ text: String, width: Int? = nil) {
-            var text = text
-            text.withUTF8 { out.append(contentsOf: $0) }
-            if column < columns - 1 {
-                let pad = widths[column] - (width ?? TabWriter.scalarCount(text))
-                if pad > 0 { out.append(contentsOf: repeatElement(UInt8(ascii: " "), count: pad)) }
-            }
-        }
-        func endLine() {
-            while out.last == UInt8(ascii: " ") { out.removeLast() }
-            out.append(UInt8(ascii: "\n"))
-        }
-        for (column, text) in header.enumerated() { cell(column, text) }
-        endLine()
-        for (position, row) in rows.enumerated() {
+        measured.widths = table.widths
+        return measured
+    }
+
+    private func write(_ tree: NodeTree, _ range: Range<Int>, _ measured: Measured, widths: [Int]) -> [UInt8] {
+        var table = TableBytes(widths: widths)
+        table.reserve(lines: range.count)
+        for (offset, row) in rows[range].enumerated() {
             if row.node >= 0 {
                 let index = Int(row.node)
-                var prefix = row.prefix
-                var icon = icon(tree.nodes[index])
-                prefix.withUTF8 { out.append(contentsOf: $0) }
-                icon.withUTF8 { out.append(contentsOf: $0) }
-                cell(0, tree.nodes[index].displayName, width: stepWidths[position])
-                forEachCell(of: tree.nodes[index], duration: durations[position]) { cell($0, $1) }
+                table.text(row.prefix)
+                table.text(icon(tree.nodes[index]))
+                table.cell(0, tree.nodes[index].displayName, width: measured.stepWidths[offset])
+                let cells = cells(of: tree.nodes[index], duration: measured.durations[offset])
+                for column in 0..<cells.count { table.cell(column + 1, cells[column]) }
             }
-            endLine()
+            table.endLine()
         }
-        return String(decoding: out, as: UTF8.self)
+        return table.out
     }
 
     /// Argo's `filterNode`: (hidden, children get group brackets).
@@ -194,4 +227,65 @@ struct TreeRenderer {
         case .omitted: return " "
         }
     }
+}
+
+/// The cells of a row after STEP, without an array per row.
+private struct RowCells {
+    var texts: (String, String, String, String, String, String, String) = ("", "", "", "", "", "", "")
+    let count: Int
+
+    init(count: Int) { self.count = count }
+
+    subscript(_ index: Int) -> String {
+        switch index {
+        case 0: return texts.0
+        case 1: return texts.1
+        case 2: return texts.2
+        case 3: return texts.3
+        case 4: return texts.4
+        case 5: return texts.5
+        default: return texts.6
+        }
+    }
+}
+
+/// The bytes of an aligned table: column widths (found first), then cells written left to right, each padded to
+/// its column's width but the last, and lines trimmed of trailing spaces.
+private struct TableBytes {
+    private(set) var widths: [Int]
+    private(set) var out: [UInt8] = []
+
+    init(widths: [Int]) { self.widths = widths }
+
+    mutating func measure(_ column: Int, width: Int) {
+        if column < widths.count - 1 { widths[column] = max(widths[column], width) }
+    }
+
+    mutating func reserve(lines: Int) { out.reserveCapacity(lines * (widths.reduce(0, +) + 16)) }
+
+    /// Appends text that belongs to the cell that follows (not padded).
+    mutating func text(_ text: String) {
+        var text = text
+        text.withUTF8 { out.append(contentsOf: $0) }
+    }
+
+    /// Appends a cell, padded unless it is the last column; `width` is its width when already known.
+    mutating func cell(_ column: Int, _ text: String, width: Int? = nil) {
+        self.text(text)
+        if column < widths.count - 1 {
+            let pad = widths[column] - (width ?? TabWriter.scalarCount(text))
+            if pad > 0 { out.append(contentsOf: repeatElement(UInt8(ascii: " "), count: pad)) }
+        }
+    }
+
+    mutating func endLine() {
+        while out.last == UInt8(ascii: " ") { out.removeLast() }
+        out.append(UInt8(ascii: "\n"))
+    }
+}
+
+/// Shares a value with `concurrentPerform`, whose iterations only read it or write disjoint elements of it.
+private struct UncheckedShare<Value>: @unchecked Sendable {
+    let value: Value
+    init(_ value: Value) { self.value = value }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import GRDBSQLite
 import SwirlEngine
 import SwirlSpec
 import Synchronization
@@ -159,14 +160,29 @@ public final class SQLiteStore: WorkflowStore, @unchecked Sendable {
         let uid: String = row["uid"]
         // No `count(*)` first to size the arrays: node rows hold their JSON, so counting reads every page of them.
         var ids = ContiguousArray<String>()
-        var rows = NodeRows()
-        let cursor = try Row.fetchCursor(db, sql: "SELECT id, data FROM node WHERE workflow_uid = ?", arguments: [uid])
-        while let nodeRow = try cursor.next() {
-            ids.append(nodeRow[0])
-            // The row's bytes are read in place and appended to one buffer: no String per row.
-            try nodeRow.withUnsafeData(atIndex: 1) { rows.append($0 ?? Data()) }
+        let rows = NodeRowDecoder(decoder: decoder)
+        // Stepped through SQLite's C API: GRDB's row cursor cost more per row than SQLite itself on big workflows.
+        let statement = try db.cachedStatement(sql: "SELECT id, data FROM node WHERE workflow_uid = ?")
+        try statement.setArguments([uid])
+        let raw = statement.sqliteStatement
+        defer { sqlite3_reset(raw) }
+        while true {
+            let code = sqlite3_step(raw)
+            if code == SQLITE_DONE { break }
+            guard code == SQLITE_ROW else {
+                throw DatabaseError(
+                    resultCode: ResultCode(rawValue: code),
+                    message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
+            }
+            ids.append(Self.text(raw, column: 0))
+            // The row's bytes are appended to one buffer in place: no String per row.
+            if let bytes = sqlite3_column_text(raw, 1) {
+                rows.append(UnsafeBufferPointer(start: bytes, count: Int(sqlite3_column_bytes(raw, 1))))
+            } else {
+                rows.append(UnsafeBufferPointer(start: nil, count: 0))
+            }
         }
-        let nodes = try decodeNodes(rows)
+        let nodes = try rows.finish()
         return (try stored(from: row, nodes: [:], templates: templates), NodeList(ids: ids, nodes: nodes))
     }
 
@@ -174,35 +190,12 @@ public final class SQLiteStore: WorkflowStore, @unchecked Sendable {
         try db.read { try loadList($0, where: "name", name, templates: false) }
     }
 
-    /// Decodes node rows, on every core when there are many (a 100,000-node workflow spent most of `swirl get` here),
-    /// each straight into its place in the result.
-    func decodeNodes(_ rows: NodeRows) throws -> ContiguousArray<NodeStatus> {
-        let count = rows.count
-        let cores = count >= 2_000 ? min(ProcessInfo.processInfo.activeProcessorCount, 8) : 1
-        let chunk = (count + cores - 1) / max(cores, 1)
-        let failure = Mutex<(any Error)?>(nil)
-        let nodes = rows.bytes.withUnsafeBufferPointer { bytes in
-            ContiguousArray<NodeStatus>(unsafeUninitializedCapacity: count) { buffer, initialized in
-                let target = UncheckedSendable(buffer)
-                let source = UncheckedSendable(bytes)
-                DispatchQueue.concurrentPerform(iterations: cores) { part in
-                    for index in (part * chunk)..<min(count, (part + 1) * chunk) {
-                        let text = UnsafeBufferPointer(rebasing: source.value[rows.range(index)])
-                        let node: NodeStatus
-                        do {
-                            node = try NodeJSON.decode(bytes: text) ?? decoder.decode(NodeStatus.self, from: Data(text))
-                        } catch {
-                            failure.withLock { $0 = $0 ?? error }
-                            node = NodeStatus(id: "", name: "", displayName: "", type: .pod)
-                        }
-                        (target.value.baseAddress! + index).initialize(to: node)
-                    }
-                }
-                initialized = count
-            }
-        }
-        if let error = failure.withLock({ $0 }) { throw error }
-        return nodes
+    /// A text column of the current row of a stepped statement.
+    static func text(_ statement: SQLiteStatement, column: Int32) -> String {
+        guard let bytes = sqlite3_column_text(statement, column) else { return "" }
+        return String(
+            decoding: UnsafeBufferPointer(start: bytes, count: Int(sqlite3_column_bytes(statement, column))),
+            as: UTF8.self)
     }
 
     public func workflow(named name: String) throws -> StoredWorkflow? {
@@ -499,27 +492,4 @@ public final class SQLiteStore: WorkflowStore, @unchecked Sendable {
             return db.changesCount > 0
         }
     }
-}
-
-/// Node rows' JSON, one after another in one buffer.
-struct NodeRows {
-    var bytes: [UInt8] = []
-    /// Where each row ends in `bytes`.
-    var ends: [Int] = []
-
-    var count: Int { ends.count }
-
-    mutating func append(_ data: Data) {
-        bytes.append(contentsOf: data)
-        ends.append(bytes.count)
-    }
-
-    func range(_ index: Int) -> Range<Int> { (index == 0 ? 0 : ends[index - 1])..<ends[index] }
-}
-
-/// Hands a value the compiler cannot prove safe to share to `concurrentPerform`, whose iterations touch disjoint
-/// parts of it.
-struct UncheckedSendable<Value>: @unchecked Sendable {
-    let value: Value
-    init(_ value: Value) { self.value = value }
 }

@@ -218,6 +218,38 @@ import Testing
         #expect(order == ["build-", "build-stage", "build-steZ", "build-step-1", "build-step-10", "build-step-9"])
     }
 
+    @Test func bigTreeIsWrittenInPartsAsOneTable() {
+        // Past 5,000 rows the table is measured and written in parts on every core: the result must be the one
+        // table the tab writer makes of the same cells. The widest name sits in the last part, the longest
+        // message in the first, so each column's width must come from another part than most of its rows.
+        let count = 6_000
+        func name(_ index: Int) -> String { index == count - 1 ? "n\(index)-the-widest-name" : "n\(index)" }
+        let ids = (0..<count).map { String(format: "d-%05d", $0) }
+        var nodes = [Fx.node("d", "d", .dag, .failed, template: "main", children: ids, start: 0, end: 9)]
+        for index in 0..<count {
+            nodes.append(
+                Fx.node(
+                    ids[index], "d.\(name(index))", display: name(index), .pod, index % 2 == 0 ? .succeeded : .failed,
+                    template: "t", boundary: "d", start: Double(index / 1_000), end: Double(index / 1_000 + 3),
+                    message: index == 1 ? "a message longer than any other cell" : (index % 2 == 0 ? nil : "exit 1")))
+        }
+        let text = WorkflowPrinter.get(Fx.workflow("d", .failed, nodes: nodes), now: now, timeZone: Fx.utc)
+        var rows = [["STEP", "TEMPLATE", "PODNAME", "DURATION", "MESSAGE", ""], [" ✖ d", "main", "", "", "", ""]]
+        // Siblings sort by start second, then by name bytes ("n10" before "n2").
+        let order = (0..<count).sorted { a, b in
+            a / 1_000 != b / 1_000 ? a < b : Array(name(a).utf8).lexicographicallyPrecedes(Array(name(b).utf8))
+        }
+        for (position, index) in order.enumerated() {
+            rows.append([
+                " " + (position == count - 1 ? "└─" : "├─") + (index % 2 == 0 ? "✔ " : "✖ ") + name(index), "t",
+                ids[index], "3s",
+                index == 1 ? "a message longer than any other cell" : (index % 2 == 0 ? "" : "exit 1"),
+                "",
+            ])
+        }
+        #expect(tree(text) == TabWriter(padding: 2, trimsLineEnds: true).format(rows: rows))
+    }
+
     /// As in Argo: the TaskGroup is not drawn (items attach to the DAG), the Omitted node is hidden but
     /// still counts as the last sibling, so `fan(1:b)` keeps a `├─`.
     @Test func dagTaskGroupIsNotDrawn() {
