@@ -20,4 +20,35 @@ enum ByteOrder {
             }
         }
     }
+
+    /// The positions of `strings` in byte order (equal strings in no particular order). The bytes are copied once into one buffer
+    /// and compared with `memcmp` there: sorting 100,000 node IDs as Strings, each comparison retaining both, took
+    /// most of a second.
+    static func sortedIndices(_ strings: ContiguousArray<String>) -> [Int] {
+        var bytes: [UInt8] = []
+        var ends: [Int] = []
+        ends.reserveCapacity(strings.count)
+        for var text in strings {
+            text.withUTF8 { bytes.append(contentsOf: $0) }
+            ends.append(bytes.count)
+        }
+        return bytes.withUnsafeBufferPointer { buffer in
+            ends.withUnsafeBufferPointer { ends in
+                let base = buffer.baseAddress
+                func range(_ index: Int) -> (start: Int, count: Int) {
+                    let start = index == 0 ? 0 : ends[index - 1]
+                    return (start, ends[index] - start)
+                }
+                return strings.indices.sorted { a, b in
+                    let (x, y) = (range(a), range(b))
+                    let shared = min(x.count, y.count)
+                    if shared > 0, let base {
+                        let order = memcmp(base + x.start, base + y.start, shared)
+                        if order != 0 { return order < 0 }
+                    }
+                    return x.count < y.count
+                }
+            }
+        }
+    }
 }

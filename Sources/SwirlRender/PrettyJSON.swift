@@ -22,6 +22,17 @@ public enum PrettyJSON {
         }
     }
 
+    /// Appends the pretty text of one compact JSON value as it prints nested `indent` spaces deep (its first line
+    /// not indented, its closing bracket at `indent`); false, with `out` partly written, when it is not well-formed.
+    static func append(_ compact: UnsafeBufferPointer<UInt8>, indent: Int, to out: inout [UInt8]) -> Bool {
+        var printer = Printer(bytes: compact)
+        swap(&printer.out, &out)
+        defer { swap(&printer.out, &out) }
+        guard printer.value(indent: indent) else { return false }
+        printer.skipSpace()
+        return printer.index == compact.count
+    }
+
     private struct Printer {
         let bytes: UnsafeBufferPointer<UInt8>
         var index = 0

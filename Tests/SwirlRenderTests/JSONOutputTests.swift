@@ -43,6 +43,48 @@ import Testing
             try WorkflowJSON.document(manifestJSON: manifest, metadata: wf.metadata, status: wf.status))
         let expected = String(decoding: try WorkflowObject.jsonEncoder().encode(wf), as: UTF8.self)
         #expect(document == expected)
+        #expect(
+            try WorkflowJSON.document(
+                manifestJSON: manifest, metadata: wf.metadata, status: wf.status, nodes: NodeList(wf.status.nodes))
+                == expected)
+    }
+
+    @Test func documentFromAnEmptyNodeListEqualsTheEncodedWorkflowObject() throws {
+        var wf = Fx.stepsExample()
+        wf.status.nodes = [:]
+        let manifest = String(decoding: try WorkflowObject.storageEncoder().encode(wf.workflow), as: UTF8.self)
+        let document = try WorkflowJSON.document(
+            manifestJSON: manifest, metadata: wf.metadata, status: wf.status, nodes: NodeList([:]))
+        #expect(document == String(decoding: try WorkflowObject.jsonEncoder().encode(wf), as: UTF8.self))
+    }
+
+    @Test func sortedIndicesFollowByteOrder() {
+        var random = Random(state: 11)
+        for _ in 0..<200 {
+            let strings = ContiguousArray((0..<random.below(40)).map { _ in random.text() })
+            let sorted = ByteOrder.sortedIndices(strings).map { strings[$0] }
+            #expect(sorted == strings.sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) })
+        }
+    }
+
+    /// From a node list, past 2,000 nodes the nodes are encoded in parts on every core: still the encoder's bytes.
+    @Test func documentFromManyListedNodesEqualsTheEncodedWorkflowObject() throws {
+        var wf = Fx.stepsExample()
+        for index in 0..<2_500 {
+            var node = Fx.node(
+                "n-\(index)", "steps-z2zdn[1].n\(index)", .pod, template: "t", start: Double(index),
+                end: 2 + Double(index),
+                message: index % 3 == 0 ? "exit \"\(index)\"/" : nil)
+            if index % 400 == 0 { node.inputs = Inputs(parameters: [Parameter(name: "in", value: "v\(index)")]) }
+            wf.status.nodes[node.id] = node
+        }
+        let manifest = String(decoding: try WorkflowObject.storageEncoder().encode(wf.workflow), as: UTF8.self)
+        let expected = String(decoding: try WorkflowObject.jsonEncoder().encode(wf), as: UTF8.self)
+        var header = wf.status
+        header.nodes = [:]
+        let document = try WorkflowJSON.document(
+            manifestJSON: manifest, metadata: wf.metadata, status: header, nodes: NodeList(wf.status.nodes))
+        #expect(document == expected)
     }
 }
 

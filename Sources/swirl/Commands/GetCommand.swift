@@ -3,6 +3,10 @@ import Foundation
 import SwirlEngine
 import SwirlRender
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// `swirl get NAME`: a workflow's header and node tree, or its JSON/YAML.
 struct GetCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "get", abstract: "Display details about a workflow.")
@@ -22,6 +26,21 @@ struct GetCommand: AsyncParsableCommand {
             nodeFilter = { (node: NodeStatus) -> Bool in selector.matches(node) }
         }
         for name in names {
+            if output == "json" {
+                let (stored, nodes) = try context.workflowForDisplay(named: name)
+                let object = stored.object
+                if let manifest = stored.manifestJSON,
+                    try WorkflowJSON.write(
+                        manifestJSON: manifest, metadata: object.metadata, status: object.status, nodes: nodes,
+                        to: writeToStandardOutput)
+                {
+                    writeToStandardOutput(UnsafeBufferPointer(start: [UInt8(ascii: "\n")], count: 1))
+                } else {
+                    print(try Output.json(try context.workflow(named: name).object))
+                }
+                CLIContext.keepUntilExit((stored, nodes))
+                continue
+            }
             if output == nil || output == "wide" {
                 let (stored, nodes) = try context.workflowForDisplay(named: name)
                 print(
@@ -33,19 +52,9 @@ struct GetCommand: AsyncParsableCommand {
                 CLIContext.keepUntilExit((stored, nodes))
                 continue
             }
-            // Only YAML decodes the templates: the name needs none, JSON copies the stored text.
+            // Only YAML decodes the templates: the name needs none.
             let stored = try context.workflow(named: name, templates: output == "yaml")
             switch output {
-            case "json":
-                let object = stored.object
-                if let manifest = stored.manifestJSON,
-                    let document = try WorkflowJSON.document(
-                        manifestJSON: manifest, metadata: object.metadata, status: object.status)
-                {
-                    print(document)
-                } else {
-                    print(try Output.json(object))
-                }
             case "yaml": print(try Output.yaml(stored.object))
             case "name": print(stored.name)
             default: throw CLIError("unknown output format '\(output ?? "")', expected json, yaml, wide or name")
@@ -73,5 +82,17 @@ struct ListCommand: AsyncParsableCommand {
         case "json": print(try Output.json(workflows.map(\.object)))
         default: print(WorkflowPrinter.list(workflows.map(\.object), now: Date()), terminator: "")
         }
+    }
+}
+
+/// Writes bytes straight to file descriptor 1 (after flushing what `print` buffered), retrying short writes.
+private func writeToStandardOutput(_ bytes: UnsafeBufferPointer<UInt8>) {
+    fflush(nil)
+    var offset = 0
+    while offset < bytes.count, let base = bytes.baseAddress {
+        let written = Glibc.write(1, base + offset, bytes.count - offset)
+        if written < 0 && errno == EINTR { continue }
+        if written <= 0 { return }
+        offset += written
     }
 }
