@@ -4,12 +4,13 @@ import SwirlSpec
 /// Daemon steps (`daemon: true`): a pod that keeps running in the background while the workflow goes on.
 ///
 /// As in Argo, a daemon's dependents start once its pod is ready (its readiness probe passes, or at once without
-/// one), and the pod is stopped when the steps or DAG template that started it ends (or the workflow does). Its node
-/// is then Succeeded whatever the pod's exit status (Argo ignores a daemon's exit code too).
+/// one): the node stays Running with `daemoned: true`, which counts as fulfilled (and as the `Daemoned` result of
+/// `depends`). When the steps or DAG template that started it ends (or the workflow does), the pod is stopped and
+/// the node becomes Succeeded without the `daemoned` flag, whatever the pod's exit status (Argo's
+/// `killDaemonedChildren` does the same). A daemoned pod that exits on its own stays Running until then.
 ///
-/// Differences from Argo, both for a single machine: a ready daemon's node completes (Succeeded, `daemoned: true`)
-/// as soon as it is ready, where Argo keeps it Running until its scope ends; and `{{steps.NAME.ip}}` is 127.0.0.1,
-/// because sandboxes share the host's network.
+/// Difference from Argo, for a single machine: `{{steps.NAME.ip}}` is 127.0.0.1, because sandboxes share the
+/// host's network. A ready daemon also frees its parallelism slot, as a finished pod does.
 extension WorkflowEngine {
     /// The address of every pod: steps share the host's network namespace.
     static let podIP = "127.0.0.1"
@@ -17,16 +18,24 @@ extension WorkflowEngine {
     /// A daemon pod passed its readiness probe: mark it daemoned and let its dependents go.
     mutating func podReady(nodeID: String) {
         guard var node = status.nodes[nodeID], node.type == .pod, node.phase == .running || node.phase == .pending,
-            template(for: node)?.daemon == true
+            node.daemoned != true, template(for: node)?.daemon == true
         else { return }
+        let previousPhase = node.phase
+        node.phase = .running
         node.daemoned = true
         node.podIP = Self.podIP
         put(node)
         daemonNodes.insert(nodeID)
-        complete(nodeID, phase: .succeeded)
+        if previousPhase == .running {
+            activePods = max(0, activePods - 1)
+            if let boundary = node.boundaryID { releaseBoundarySlot(boundary) }
+        }
+        timers[nodeID] = nil
+        childCompleted(nodeID)
     }
 
-    /// Stops the daemons started inside the Steps/DAG node `scopeID`, or every daemon when nil (the workflow ends).
+    /// Stops the daemons started inside the Steps/DAG node `scopeID`, or every daemon when nil (the workflow ends):
+    /// each node becomes Succeeded and loses its `daemoned` flag, and its pod is killed.
     mutating func stopDaemons(inScope scopeID: String?) {
         guard !daemonNodes.isEmpty else { return }
         for id in daemonNodes.sorted() {
@@ -37,7 +46,11 @@ extension WorkflowEngine {
             if let scopeID, node.boundaryID != scopeID { continue }
             daemonNodes.remove(id)
             node.daemoned = nil
+            node.phase = .succeeded
+            node.finishedAt = now
             put(node)
+            podsDone += 1
+            releaseLocks(of: node)
             if let podName = node.podName { pendingActions.append(.killPod(nodeID: id, podName: podName)) }
         }
     }

@@ -148,7 +148,10 @@ extension WorkflowEngine {
 
     /// A pod's supervisor reported: turn exit code and files into phase and outputs.
     mutating func podFinished(nodeID: String, result: PodResult) {
-        guard let node = status.nodes[nodeID], node.type == .pod || node.type == .http, !node.phase.isCompleted else {
+        // A daemoned pod's end is not its node's: the node stays Running until its scope stops it (`stopDaemons`).
+        guard let node = status.nodes[nodeID], node.type == .pod || node.type == .http, !node.phase.isCompleted,
+            node.daemoned != true
+        else {
             return
         }
         // A node started when it was created (Argo's meaning); the pod's own start only fills a missing time (its

@@ -21,7 +21,7 @@ extension WorkflowEngine {
         for node in status.nodes.values where !node.phase.isCompleted {
             switch node.type {
             case .pod, .http:
-                if node.phase == .running {
+                if node.phase == .running && node.daemoned != true {  // a serving daemon holds no slot
                     activePods += 1
                     if let boundary = node.boundaryID { activeByBoundary[boundary, default: 0] += 1 }
                 } else if node.podName != nil {

@@ -29,7 +29,9 @@ extension WorkflowEngine {
     mutating func retryChildCompleted(retryID: String, childID: String) {
         guard let retry = status.nodes[retryID], let child = status.nodes[childID] else { return }
         if !child.phase.isFailure || shutdown != nil {
-            complete(retryID, phase: child.phase, message: child.message, outputs: child.outputs)
+            // A serving daemon fulfils its Retry node, which succeeds (the attempt itself stays Running).
+            let phase = child.daemoned == true && !child.phase.isCompleted ? .succeeded : child.phase
+            complete(retryID, phase: phase, message: child.message, outputs: child.outputs)
             return
         }
         let strategy = retryStrategy(for: retry) ?? RetryStrategy()

@@ -75,8 +75,9 @@ public struct NodeStatus: Codable, Sendable, Hashable {
         self.phase = phase
     }
 
-    /// True when dependents may go on: completed, or skipped/omitted.
-    public var isFulfilled: Bool { phase.isCompleted }
+    /// True when dependents may go on: completed (skipped and omitted included), or a daemon serving (Argo's
+    /// `Fulfilled`: a daemoned node that is not Pending).
+    public var isFulfilled: Bool { phase.isCompleted || (daemoned == true && phase != .pending) }
 }
 
 /// The workflow's phase (Argo: "" Unknown, Pending, Running, Succeeded, Failed, Error).

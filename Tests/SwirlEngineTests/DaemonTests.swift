@@ -52,14 +52,16 @@ import Testing
         #expect(h.startedDisplayNames == ["db"], "the next group waits until the daemon is ready")
         try ready(&h, "db")
         #expect(h.node("wf[0].db")?.daemoned == true)
-        #expect(h.node("wf[0].db")?.phase == .succeeded)
+        #expect(h.node("wf[0].db")?.phase == .running, "a serving daemon stays Running, as in Argo")
+        #expect(h.node("wf[0].db")?.finishedAt == nil)
         #expect(h.startedDisplayNames == ["db", "use"])
         #expect(h.request(displayName: "use")?.argv == ["curl", "http://127.0.0.1:8080/"])
         #expect(h.kills.isEmpty)
         #expect(h.run() == .succeeded)
         #expect(h.kills == [request.podName], "the daemon is stopped when its steps end")
         #expect(h.node("wf[0].db")?.daemoned == nil)
-        #expect(h.node("wf[0].db")?.phase == .succeeded, "a stopped daemon stays Succeeded")
+        #expect(h.node("wf[0].db")?.phase == .succeeded, "a stopped daemon is Succeeded")
+        #expect(h.node("wf[0].db")?.finishedAt != nil)
     }
 
     @Test func dagDependentsStartOnReadinessAndDaemonedIsADependsResult() throws {
@@ -82,6 +84,27 @@ import Testing
         #expect(h.startedDisplayNames == ["db", "use"])
         #expect(h.run() == .succeeded)
         #expect(h.kills.count == 1)
+    }
+
+    @Test func aDaemonThatExitsWhileServingStaysRunningUntilItsScopeEnds() throws {
+        var h = try EngineHarness(
+            workflowYAML(
+                """
+                  - name: main
+                    steps:
+                    - - {name: db, template: server}
+                    - - {name: use, template: client, arguments: {parameters: [{name: ip, value: x}]}}
+                """ + "\n" + Self.server)
+        ) { pod in pod.template == "server" ? .hanging : .hanging }
+        h.start()
+        try ready(&h, "db")
+        let db = try #require(h.request(displayName: "db"))
+        h.send(.podFinished(nodeID: db.nodeID, result: PodResult(exitCode: 1)))
+        #expect(h.node("wf[0].db")?.phase == .running, "a daemoned pod's exit does not end its node")
+        let use = try #require(h.request(displayName: "use"))
+        h.send(.podFinished(nodeID: use.nodeID, result: PodResult(exitCode: 0)))
+        #expect(h.node("wf[0].db")?.phase == .succeeded)
+        #expect(h.node("wf")?.phase == .succeeded)
     }
 
     @Test func aDaemonThatFailsBeforeItIsReadyFailsItsStep() throws {
