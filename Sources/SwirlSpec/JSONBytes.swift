@@ -198,6 +198,30 @@ public struct JSONByteReader {
         return take(UInt8(ascii: "]")) ? values : nil
     }
 
+    /// Reads `{ "key": value, … }` as `object` does, handing `field` each key's bytes (between the quotes) instead
+    /// of a String; gives up on a key with an escape. For hot paths that match keys against known names.
+    public mutating func objectWithRawKeys(_ field: (inout JSONByteReader, UnsafeBufferPointer<UInt8>) -> Bool) -> Bool
+    {
+        guard take(UInt8(ascii: "{")) else { return false }
+        if take(UInt8(ascii: "}")) { return true }
+        repeat {
+            guard take(UInt8(ascii: "\"")) else { return false }
+            let start = index
+            while index < bytes.count, bytes[index] != UInt8(ascii: "\""), bytes[index] != UInt8(ascii: "\\"),
+                bytes[index] >= 0x20
+            {
+                index += 1
+            }
+            guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { return false }
+            let key = UnsafeBufferPointer(rebasing: bytes[start..<index])
+            index += 1
+            guard take(UInt8(ascii: ":")) else { return false }
+            if takeNull() { continue }
+            guard field(&self, key) else { return false }
+        } while take(UInt8(ascii: ","))
+        return take(UInt8(ascii: "}"))
+    }
+
     /// Reads `{ "key": value, … }`, handing each key to `field`, which reads the value and returns false to give up.
     public mutating func object(_ field: (inout JSONByteReader, String) -> Bool) -> Bool {
         guard take(UInt8(ascii: "{")) else { return false }

@@ -159,10 +159,10 @@ public final class SQLiteStore: WorkflowStore, @unchecked Sendable {
         }
         let uid: String = row["uid"]
         // No `count(*)` first to size the arrays: node rows hold their JSON, so counting reads every page of them.
-        var ids = ContiguousArray<String>()
         let rows = NodeRowDecoder(decoder: decoder)
         // Stepped through SQLite's C API: GRDB's row cursor cost more per row than SQLite itself on big workflows.
-        let statement = try db.cachedStatement(sql: "SELECT id, data FROM node WHERE workflow_uid = ?")
+        // Only `data`: a row's key is its node's `id` (see `write`), taken from the decoded node on another core.
+        let statement = try db.cachedStatement(sql: "SELECT data FROM node WHERE workflow_uid = ?")
         try statement.setArguments([uid])
         let raw = statement.sqliteStatement
         defer { sqlite3_reset(raw) }
@@ -174,28 +174,20 @@ public final class SQLiteStore: WorkflowStore, @unchecked Sendable {
                     resultCode: ResultCode(rawValue: code),
                     message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
             }
-            ids.append(Self.text(raw, column: 0))
             // The row's bytes are appended to one buffer in place: no String per row.
-            if let bytes = sqlite3_column_text(raw, 1) {
-                rows.append(UnsafeBufferPointer(start: bytes, count: Int(sqlite3_column_bytes(raw, 1))))
+            if let bytes = sqlite3_column_text(raw, 0) {
+                rows.append(UnsafeBufferPointer(start: bytes, count: Int(sqlite3_column_bytes(raw, 0))))
             } else {
                 rows.append(UnsafeBufferPointer(start: nil, count: 0))
             }
         }
         let nodes = try rows.finish()
+        let ids = ContiguousArray(nodes.indices.lazy.map { nodes[$0].id })
         return (try stored(from: row, nodes: [:], templates: templates), NodeList(ids: ids, nodes: nodes))
     }
 
     public func workflowForDisplay(named name: String) throws -> (workflow: StoredWorkflow, nodes: NodeList)? {
         try db.read { try loadList($0, where: "name", name, templates: false) }
-    }
-
-    /// A text column of the current row of a stepped statement.
-    static func text(_ statement: SQLiteStatement, column: Int32) -> String {
-        guard let bytes = sqlite3_column_text(statement, column) else { return "" }
-        return String(
-            decoding: UnsafeBufferPointer(start: bytes, count: Int(sqlite3_column_bytes(statement, column))),
-            as: UTF8.self)
     }
 
     public func workflow(named name: String) throws -> StoredWorkflow? {
