@@ -125,7 +125,18 @@ struct PodRunner {
             return failure("could not start the sandbox: \(error)")
         }
         try? FileIO.writeAtomically(Data("\(pid)\n".utf8), to: files.sandboxPGID)
-        let readiness = request.daemon ? ReadinessChecker(probe: request.readinessProbe) : nil
+        var readiness: ReadinessChecker?
+        if request.daemon {
+            var target: ReadinessChecker.ExecTarget?
+            if case .exec? = request.readinessProbe?.check, let nsenter = findTool("nsenter", hostPath) {
+                target = ReadinessChecker.ExecTarget(
+                    processGroup: pid,
+                    environment: Dictionary(
+                        SandboxEnvironment.variables(for: request, hostPath: hostPath), uniquingKeysWith: { $1 }),
+                    nsenter: nsenter)
+            }
+            readiness = ReadinessChecker(probe: request.readinessProbe, sandbox: target)
+        }
         readiness?.start(marker: layout.readyMarker(request.podName))
         let (status, stop) = wait(for: pid, deadline: request.deadlineSeconds, watch: watch)
         readiness?.cancel()

@@ -10,21 +10,34 @@ import Synchronization
 /// passes (at once when there is no probe, as Kubernetes counts a container without one ready when it runs).
 ///
 /// Steps share the host's network, so `httpGet` and `tcpSocket` probe 127.0.0.1. The period is capped at one second:
-/// a local probe is cheap, and a dependent step should not wait Kubernetes' default ten. `exec` probes would have to
-/// run inside the step's private mount namespace, which the supervisor cannot enter: such a daemon counts as ready
-/// when it runs, as without a probe.
+/// a local probe is cheap, and a dependent step should not wait Kubernetes' default ten. An `exec` probe runs its
+/// command inside the step's sandbox, as Kubernetes runs it inside the container: `nsenter` enters the mount
+/// namespace (and root and working directory) of the step's first process, with the step's environment; it passes
+/// when the command exits 0 within a second (Kubernetes' default `timeoutSeconds`).
 final class ReadinessChecker: Sendable {
     let probe: ReadinessProbe?
+    /// Where an `exec` probe runs: the sandbox's process group, the step's environment, and `nsenter`.
+    let sandbox: ExecTarget?
     private let cancelled = Mutex(false)
 
-    init(probe: ReadinessProbe?) { self.probe = probe }
+    /// What an `exec` probe needs to run inside a sandbox.
+    struct ExecTarget: Sendable {
+        var processGroup: pid_t
+        var environment: [String: String]
+        var nsenter: String
+    }
+
+    init(probe: ReadinessProbe?, sandbox: ExecTarget? = nil) {
+        self.probe = probe
+        self.sandbox = sandbox
+    }
 
     /// Starts probing; `marker` is created once the probe passes, unless `cancel()` came first.
     func start(marker: LocalPath) {
         let thread = Thread { [self] in
             if let probe {
                 if !sleep(probe.initialDelaySeconds) { return }
-                while !isCancelled && !Self.passes(probe.check) {
+                while !isCancelled && !passes(probe.check) {
                     if !sleep(min(probe.periodSeconds, 1)) { return }
                 }
             }
@@ -50,6 +63,63 @@ final class ReadinessChecker: Sendable {
     }
 
     /// One probe attempt.
+    func passes(_ check: ReadinessProbe.Check) -> Bool {
+        if case .exec(let argv) = check {
+            guard let sandbox else { return true }  // nowhere to run it (tests): as without a probe
+            return Self.execPasses(argv, in: sandbox)
+        }
+        return Self.passes(check)
+    }
+
+    /// One attempt of an `exec` probe: the command run inside the sandbox exits 0 within a second.
+    static func execPasses(_ argv: [String], in sandbox: ExecTarget, timeout: Double = 1) -> Bool {
+        guard !argv.isEmpty, let target = stepProcess(in: sandbox.processGroup) else { return false }
+        var command = [sandbox.nsenter, "--target", String(target), "--mount", "--root", "--wd"]
+        if namespace("user", of: target) != namespace("user", of: getpid()) {
+            command += ["--user", "--preserve-credentials"]
+        }
+        command += ["--"] + argv
+        guard
+            let pid = try? ProcessLauncher.spawn(
+                command, environment: sandbox.environment, stdout: .devNull, stderr: .devNull,
+                grouping: .newProcessGroup)
+        else { return false }
+        let deadline = Date().addingTimeInterval(timeout)
+        var status: Int32 = 0
+        while true {
+            let rc = waitpid(pid, &status, WNOHANG)
+            if rc == pid { return WaitStatus(raw: status).exitCode == 0 }
+            if rc < 0 && errno != EINTR { return false }
+            if Date() >= deadline {
+                StepProcesses.killGroup(pid)
+                _ = ProcessLauncher.wait(pid)
+                return false
+            }
+            usleep(5_000)
+        }
+    }
+
+    /// The step's first process inside the sandbox: the lowest pid of the group whose root directory is not the
+    /// host's (the sandbox script and bwrap's setup still see the host's root).
+    static func stepProcess(in processGroup: pid_t) -> pid_t? {
+        var hostRoot = stat()
+        guard stat("/", &hostRoot) == 0 else { return nil }
+        return StepProcesses.stepPIDs(pgid: processGroup, excluding: [processGroup]).sorted().first { pid in
+            var root = stat()
+            guard stat("/proc/\(pid)/root/", &root) == 0 else { return false }
+            return root.st_dev != hostRoot.st_dev || root.st_ino != hostRoot.st_ino
+        }
+    }
+
+    /// The identity of a process's namespace of `kind` (`user`, `mnt` …), or nil.
+    static func namespace(_ kind: String, of pid: pid_t) -> String? {
+        var buffer = [CChar](repeating: 0, count: 128)
+        let count = readlink("/proc/\(pid)/ns/\(kind)", &buffer, buffer.count - 1)
+        guard count > 0 else { return nil }
+        return String(decoding: buffer[0..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+
+    /// One attempt of a network probe.
     static func passes(_ check: ReadinessProbe.Check) -> Bool {
         switch check {
         case .exec: return true

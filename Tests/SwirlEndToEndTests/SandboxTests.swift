@@ -110,6 +110,23 @@ struct DaemonStepTests {
         }
     }
 
+    @Test func anExecProbeRunsInsideTheSandboxAndHoldsTheNextStep() throws {
+        try withSwirlHome { swirl in
+            let submit = try swirl.run(
+                ["submit", fixture("daemon-exec-probe.yaml").path, "--wait", "-o", "json"], timeout: 50)
+            #expect(submit.succeeded, "\(submit)")
+            let wf = try Workflow(json: submit.stdout)
+            #expect(wf.phase == "Succeeded")
+            let server = try #require(wf.node("server"))
+            let client = try #require(wf.node("client"))
+            #expect(server.phase == "Succeeded")
+            // The probe's file appears 2.5 s after the daemon starts; node times are whole seconds, so a client
+            // started before the probe passed would be at most 1 s after the server.
+            let gap = try #require(client.started).timeIntervalSince(try #require(server.started))
+            #expect(gap >= 2, "the client started \(gap) s after the daemon, before its exec probe could pass")
+        }
+    }
+
     func canConnect(port: Int) -> Bool {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { return false }
