@@ -13,6 +13,9 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
     ],
     targets: [
         .target(name: "SwirlSpec", dependencies: [.product(name: "Yams", package: "Yams")]),
@@ -30,7 +33,14 @@ let package = Package(
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ]),
         .target(name: "SwirlArtifacts", dependencies: ["SwirlSpec"]),
-        .target(name: "SwirlExecutor", dependencies: ["SwirlSpec", "SwirlEngine", "SwirlArtifacts"]),
+        .target(
+            name: "SwirlExecutor",
+            dependencies: [
+                "SwirlSpec", "SwirlEngine", "SwirlArtifacts",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ]),
         .target(
             name: "SwirlController",
             dependencies: [

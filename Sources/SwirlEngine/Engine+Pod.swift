@@ -52,7 +52,7 @@ extension WorkflowEngine {
     public func podRequest(for node: NodeStatus) throws -> PodRequest {
         guard let template = template(for: node),
             let container = template.container ?? template.script ?? template.containerSet?.containers?.first
-                ?? template.http.map({ _ in Container(image: "curl") })
+                ?? template.http.map({ _ in Container(image: "argoexec") })
                 ?? template.data.map({ _ in Container(image: "argoexec") })
         else {
             throw EngineError("template '\(node.templateName ?? "")' of node '\(node.name)' not found")
@@ -83,7 +83,7 @@ extension WorkflowEngine {
             source = try sub(container.source ?? "")
         }
         var mounts = container.volumeMounts ?? []
-        if let http = template.http { argv = try httpArgv(http, substitute: sub) }
+        let http = try template.http.map { try httpCall($0, substitute: sub) }
         var dataInput: ArtifactPlacement?
         if let data = template.data {
             let listing = try dataListing(data, scope: scope)
@@ -103,7 +103,6 @@ extension WorkflowEngine {
         for parameter in template.outputs?.parameters ?? [] {
             if let path = parameter.valueFrom?.path { outputPaths[parameter.name] = try sub(path) }
         }
-        if template.http != nil { outputPaths[Self.httpStatusOutput] = Self.httpStatusPath }
         var deadline = template.activeDeadlineSeconds.flatMap { Double($0.value) }
         if let timeout = template.timeout, let seconds = GoDuration.seconds(try sub(timeout)) {
             deadline = min(deadline ?? seconds, seconds)
@@ -118,6 +117,7 @@ extension WorkflowEngine {
             try placement(for: artifact, path: try sub(artifact.path ?? "/tmp/\(artifact.name)"))
         }
         if let dataInput { request.inputArtifacts.append(dataInput) }
+        request.http = http
         request.outputArtifacts = try captures(for: template, podName: request.podName, scope: scope)
         var archiveLogs = workflow.spec.archiveLogs ?? false
         if case .bool(let flag)? = template.archiveLocation?["archiveLogs"] { archiveLogs = flag }

@@ -1,10 +1,6 @@
 import Foundation
 import SwirlSpec
 
-#if canImport(Glibc)
-    import Glibc
-#endif
-
 /// Reads and writes a node's JSON without Codable for the shape almost every node has: scalar fields, child lists
 /// and `outputs` holding only `result`/`exitCode`. Foundation's JSONDecoder spent ~40 µs per node, which made
 /// `swirl get` on a 100,000-node workflow take seconds. Nodes of any other shape (inputs, templateRef, output
@@ -121,8 +117,7 @@ extension JSONByteReader {
         // Keys are matched as bytes: a String per key (fourteen per node) was a fifth of decoding a row.
         let complete = objectWithRawKeys { reader, key in
             func named(_ literal: StaticString) -> Bool {
-                guard key.count == literal.utf8CodeUnitCount, let base = key.baseAddress else { return false }
-                return memcmp(base, literal.utf8Start, key.count) == 0
+                key.count == literal.utf8CodeUnitCount && literal.withUTF8Buffer { key.elementsEqual($0) }
             }
             if named("id") {
                 id = reader.string()

@@ -37,6 +37,8 @@ public struct PodRequest: Codable, Sendable, Hashable {
     public var daemon = false
     /// When a daemon counts as ready (nil: as soon as it runs).
     public var readinessProbe: ReadinessProbe?
+    /// For `http` templates: the request the executor sends instead of running a command.
+    public var http: HTTPCall?
 
     public init(
         workflowName: String, workflowUID: String, nodeID: String, podName: String, image: String?,
@@ -58,6 +60,41 @@ public struct PodRequest: Codable, Sendable, Hashable {
         self.scriptSource = scriptSource
         self.outputParameterPaths = outputParameterPaths
         self.deadlineSeconds = deadlineSeconds
+    }
+}
+
+/// An `http` template's request with every `{{…}}` substituted. The executor sends it and reports the response as a
+/// pod result: exit code 0 once a response came (whatever its status), the body as stdout, the status code as the
+/// output parameter `WorkflowEngine.httpStatusOutput`; no response (refused, timed out, bad URL) is exit code 1 with
+/// the reason as the error.
+public struct HTTPCall: Codable, Sendable, Hashable {
+    public var method: String
+    public var url: String
+    public var headers: [Header]
+    public var body: String?
+    public var timeoutSeconds: Double
+    public var insecureSkipVerify: Bool
+
+    public struct Header: Codable, Sendable, Hashable {
+        public var name: String
+        public var value: String
+
+        public init(name: String, value: String) {
+            self.name = name
+            self.value = value
+        }
+    }
+
+    public init(
+        method: String, url: String, headers: [Header] = [], body: String? = nil, timeoutSeconds: Double = 30,
+        insecureSkipVerify: Bool = false
+    ) {
+        self.method = method
+        self.url = url
+        self.headers = headers
+        self.body = body
+        self.timeoutSeconds = timeoutSeconds
+        self.insecureSkipVerify = insecureSkipVerify
     }
 }
 
@@ -99,7 +136,7 @@ extension PodRequest {
     enum CodingKeys: String, CodingKey {
         case workflowName, workflowUID, nodeID, podName, image, argv, env, workingDir, volumeMounts
         case workflowVolumes, templateVolumes, scriptSource, outputParameterPaths, deadlineSeconds
-        case inputArtifacts, outputArtifacts, archiveLogsKey, daemon, readinessProbe
+        case inputArtifacts, outputArtifacts, archiveLogsKey, daemon, readinessProbe, http
     }
 
     public init(from decoder: Decoder) throws {
@@ -123,6 +160,7 @@ extension PodRequest {
         archiveLogsKey = try c.decodeIfPresent(String.self, forKey: .archiveLogsKey)
         daemon = try c.decodeIfPresent(Bool.self, forKey: .daemon) ?? false
         readinessProbe = try c.decodeIfPresent(ReadinessProbe.self, forKey: .readinessProbe)
+        http = try c.decodeIfPresent(HTTPCall.self, forKey: .http)
     }
 }
 

@@ -97,6 +97,9 @@ struct PodRunner {
 
     /// Runs `request` and returns its result (never throws: every failure becomes an Error result).
     func run(_ request: PodRequest) -> PodResult {
+        if let http = request.http {
+            return HTTPRunner(files: files).run(http, deadline: request.deadlineSeconds)
+        }
         let startedAt = Date()
         func failure(_ message: String) -> PodResult {
             PodResult(exitCode: nil, error: message, startedAt: startedAt, finishedAt: Date())

@@ -14,6 +14,7 @@ extension SandboxExecutor {
     static func canLaunchDirectly(_ request: PodRequest) -> Bool {
         request.inputArtifacts.isEmpty && request.outputArtifacts.isEmpty && request.archiveLogsKey == nil
             && request.deadlineSeconds == nil && !request.daemon  // a daemon's supervisor runs its readiness probe
+            && request.http == nil  // the supervisor sends an http template's request
     }
 
     func launchDirectly(_ request: PodRequest, files: PodFiles) throws {

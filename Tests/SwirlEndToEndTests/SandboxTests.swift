@@ -142,3 +142,62 @@ struct DaemonStepTests {
         }
     }
 }
+
+@Suite("HTTP templates", .timeLimit(.minutes(1)))
+struct HTTPTemplateEndToEndTests {
+    /// A tiny HTTP server on 127.0.0.1:PORT (Python's standard library).
+    static let server = """
+        import http.server, sys
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def reply(self, code, text):
+                body = text.encode()
+                self.send_response(code)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+            def do_GET(self):
+                if self.path == "/hello": self.reply(200, "hello from the test server\\n")
+                else: self.reply(404, "not here")
+            def do_POST(self):
+                length = int(self.headers.get("Content-Length", "0"))
+                data = self.rfile.read(length).decode()
+                self.reply(201, "got " + data + " with " + self.headers.get("X-Test", "no header"))
+            def log_message(self, *args): pass
+        http.server.HTTPServer(("127.0.0.1", int(sys.argv[1])), Handler).serve_forever()
+        """
+
+    @Test func requestsAreSentAndJudgedAsArgoDoes() throws {
+        let port = Int.random(in: 40_000..<50_000)
+        let server = Process()
+        server.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        server.arguments = ["python3", "-c", Self.server, String(port)]
+        try server.run()
+        let pid = server.processIdentifier
+        defer {
+            // Signalled and reaped directly: Foundation's terminate/waitUntilExit could hang here.
+            kill(pid, SIGKILL)
+            var status: Int32 = 0
+            waitpid(pid, &status, 0)
+        }
+        var listening = false
+        for _ in 0..<200 {
+            listening = DaemonStepTests().canConnect(port: port)
+            if listening { break }
+            usleep(50_000)
+        }
+        #expect(listening, "the test server did not start on port \(port)")
+        try withSwirlHome { swirl in
+            let submit = try swirl.run(
+                ["submit", fixture("http-calls.yaml").path, "-p", "port=\(port)", "--wait", "-o", "json"], timeout: 40)
+            #expect(submit.succeeded, "\(submit)")
+            let wf = try Workflow(json: submit.stdout)
+            #expect(wf.phase == "Succeeded")
+            #expect(wf.node("get")?.phase == "Succeeded")
+            #expect(wf.node("get")?.result == "hello from the test server")
+            #expect(wf.node("post")?.phase == "Succeeded")
+            #expect(wf.node("post")?.result == "got ping with swirl")
+            #expect(wf.node("missing")?.phase == "Failed")
+            #expect(wf.node("missing")?.message == "received non-2xx response code: 404")
+        }
+    }
+}
