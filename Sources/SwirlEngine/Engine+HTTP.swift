@@ -8,6 +8,8 @@ import SwirlSpec
 extension WorkflowEngine {
     /// The output parameter that carries an http node's response status code.
     public static let httpStatusOutput = "__swirl_http_status"
+    /// The output parameter that carries an http node's response headers, a JSON object of name → list of values.
+    public static let httpHeadersOutput = "__swirl_http_headers"
 
     /// The resolved request of an http template.
     func httpCall(_ http: HTTPTemplate, substitute sub: (String) throws -> String) throws -> HTTPCall {
@@ -36,11 +38,35 @@ extension WorkflowEngine {
             return (200..<300).contains(statusCode)
                 ? (.succeeded, nil) : (.failed, "received non-2xx response code: \(statusCode)")
         }
+        // Argo's variables: headers are maps of (canonical) name → list of values, as Go's http.Header.
+        var responseHeaders: [String: ExprValue] = [:]
+        if let text = result.outputParameters[Self.httpHeadersOutput],
+            let decoded = try? JSONDecoder().decode([String: [String]].self, from: Data(text.utf8))
+        {
+            for (name, values) in decoded { responseHeaders[name] = .array(values.map(ExprValue.string)) }
+        }
+        // The request as sent: its fields substituted in the node's scope.
+        func sent(_ text: String?) -> String { text.map { (try? substitute($0, in: scope)) ?? $0 } ?? "" }
+        var requestHeaders: [String: ExprValue] = [:]
+        for header in http.headers ?? [] {
+            guard case .string(let rawName)? = header["name"], case .string(let rawValue)? = header["value"] else {
+                continue
+            }
+            let (name, value) = (sent(rawName), sent(rawValue))
+            let key = Self.canonicalHeaderName(name)
+            if case .array(let values)? = requestHeaders[key] {
+                requestHeaders[key] = .array(values + [.string(value)])
+            } else {
+                requestHeaders[key] = .array([.string(value)])
+            }
+        }
         let env: [String: ExprValue] = [
-            "response": .map(["statusCode": .int(statusCode), "body": .string(result.stdout ?? "")]),
+            "response": .map([
+                "statusCode": .int(statusCode), "body": .string(result.stdout ?? ""), "headers": .map(responseHeaders),
+            ]),
             "request": .map([
-                "url": .string(http.url ?? ""), "method": .string(http.method ?? "GET"),
-                "body": .string(http.body ?? ""),
+                "url": .string(sent(http.url)), "method": .string(sent(http.method ?? "GET")),
+                "body": .string(sent(http.body)), "headers": .map(requestHeaders),
             ]),
         ]
         do {
@@ -50,5 +76,17 @@ extension WorkflowEngine {
         } catch {
             return (.error, "successCondition '\(condition)': \(error)")
         }
+    }
+
+    /// Go's `textproto.CanonicalMIMEHeaderKey`: the first letter and every letter after a hyphen upper case, the
+    /// rest lower case (`content-type` → `Content-Type`); a name with a byte Go rejects is left as it is.
+    public static func canonicalHeaderName(_ name: String) -> String {
+        guard name.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F && $0 != UInt8(ascii: ":") }) else { return name }
+        var upper = true
+        return String(
+            name.map { character -> Character in
+                defer { upper = character == "-" }
+                return upper ? Character(character.uppercased()) : Character(character.lowercased())
+            })
     }
 }

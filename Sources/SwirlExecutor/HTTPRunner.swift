@@ -56,8 +56,17 @@ struct HTTPRunner {
             var body = response.body.map { Array($0.readableBytesView.prefix(PodRunner.stdoutLimit)) } ?? []
             try? FileIO.write(Data(body), to: files.stdoutLog)
             if body.last == UInt8(ascii: "\n") { body.removeLast() }
+            var headers: [String: [String]] = [:]
+            for (name, value) in response.headers {
+                headers[WorkflowEngine.canonicalHeaderName(name), default: []].append(value)
+            }
+            let headersJSON = (try? JSONEncoder().encode(headers)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
             return PodResult(
-                exitCode: 0, outputParameters: [WorkflowEngine.httpStatusOutput: String(response.status.code)],
+                exitCode: 0,
+                outputParameters: [
+                    WorkflowEngine.httpStatusOutput: String(response.status.code),
+                    WorkflowEngine.httpHeadersOutput: headersJSON,
+                ],
                 stdout: String(decoding: body, as: UTF8.self), startedAt: startedAt, finishedAt: Date())
         case .failure(let error as HTTPClientError) where error == .deadlineExceeded:
             return failure("no response from \(call.url) within \(Self.format(seconds)) s")

@@ -50,6 +50,29 @@ import Testing
         #expect(h.node("wf[0].call")?.outputs?.result == "made 42")
     }
 
+    @Test func theConditionSeesHeadersAsGoDoes() throws {
+        let condition = "response.headers['Content-Type'][0] == 'text/plain' && request.headers['X-Item'][0] == '42'"
+        let templates = Self.templates.replacingOccurrences(
+            of: Self.condition, with: "successCondition: \"\(condition)\"")
+        let headers = #"{"Content-Type": ["text/plain"]}"#
+        var h = try harness(
+            PodAnswer(
+                stdout: "made",
+                outputParameters: [
+                    WorkflowEngine.httpStatusOutput: "200", WorkflowEngine.httpHeadersOutput: headers,
+                ]), templates: templates)
+        #expect(h.run() == .succeeded, "\(String(describing: h.node("wf[0].call")?.message))")
+        var wrong = try harness(
+            PodAnswer(
+                stdout: "made",
+                outputParameters: [
+                    WorkflowEngine.httpStatusOutput: "200",
+                    WorkflowEngine.httpHeadersOutput: #"{"Content-Type": ["text/html"]}"#,
+                ]), templates: templates)
+        #expect(wrong.run() == .failed)
+        #expect(WorkflowEngine.canonicalHeaderName("x-item-ID") == "X-Item-Id")
+    }
+
     @Test func aResponseFailingTheConditionFails() throws {
         var h = try harness(PodAnswer(stdout: "made 42", outputParameters: [WorkflowEngine.httpStatusOutput: "200"]))
         #expect(h.run() == .failed)
