@@ -26,10 +26,7 @@ extension WorkflowEngine {
         node.podIP = Self.podIP
         put(node)
         daemonNodes.insert(nodeID)
-        if previousPhase == .running {
-            activePods = max(0, activePods - 1)
-            if let boundary = node.boundaryID { releaseBoundarySlot(boundary) }
-        }
+        if previousPhase == .running { releaseParallelismSlot(of: node) }
         timers[nodeID] = nil
         childCompleted(nodeID)
     }

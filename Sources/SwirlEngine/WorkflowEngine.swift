@@ -217,10 +217,7 @@ public struct WorkflowEngine: Sendable {
         node.finishedAt = now
         put(node)
         if node.type == .pod || node.type == .http {
-            if previousPhase == .running {
-                activePods = max(0, activePods - 1)
-                if let boundary = node.boundaryID { releaseBoundarySlot(boundary) }
-            }
+            if previousPhase == .running { releaseParallelismSlot(of: node) }
             podsDone += 1
         }
         timers[id] = nil
@@ -229,6 +226,12 @@ public struct WorkflowEngine: Sendable {
             pendingActions.append(.memoSave(cache: memo.cacheName, key: memo.key, outputs: outputs))
         }
         childCompleted(id)
+    }
+
+    /// A running pod stopped counting against `parallelism` (it finished, or a daemon became ready).
+    mutating func releaseParallelismSlot(of node: NodeStatus) {
+        activePods = max(0, activePods - 1)
+        if let boundary = node.boundaryID { releaseBoundarySlot(boundary) }
     }
 
     /// Dispatches a completed node to whatever waits for it.
