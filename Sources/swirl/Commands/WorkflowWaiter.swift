@@ -22,13 +22,16 @@ enum WorkflowWaiter {
             }
         }
         defer { display?.cancel() }
-        if try !allFinished(names, context: context) {
+        // Until all have finished: wait on the background controller while one lives, else run them here. A
+        // controller killed a moment ago can still hold its lock when this looks, so waiting also ends when the
+        // controller goes, and the loop then takes over.
+        while try !allFinished(names, context: context) {
             if BackgroundController.isAlive(context.home) {
                 try await waitForMarkers(names, context: context)
             } else {
                 let controller = context.makeController(scope: .only(Set(names)))
                 try await controller.run(exitWhenIdle: true)
-                // Another controller may hold some of them: wait for its markers.
+                // Another controller may hold some of them: wait for its markers (or for it to go).
                 if try !allFinished(names, context: context) { try await waitForMarkers(names, context: context) }
             }
         }
@@ -53,6 +56,18 @@ enum WorkflowWaiter {
     static func waitForMarkers(_ names: [String], context: CLIContext) async throws {
         let watcher = try CompletionWatcher(directory: context.home.finishedDirectory)
         defer { watcher.stop() }
+        // No marker comes from a controller that died: stop waiting once none lives (the caller then runs one).
+        let home = context.home
+        let liveness = Task {
+            while !Task.isCancelled {
+                try? await Task.sleep(for: .milliseconds(500))
+                if !BackgroundController.isAlive(home) {
+                    watcher.stop()
+                    return
+                }
+            }
+        }
+        defer { liveness.cancel() }
         context.home.poke("wait")
         if try allFinished(names, context: context) { return }
         // Count markers instead of querying the store on each one (O(n) for `wait` of n workflows, not O(n²));
