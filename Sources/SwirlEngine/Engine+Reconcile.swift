@@ -24,22 +24,13 @@ extension WorkflowEngine {
 
     mutating func reconcile(_ id: String, depth: Int) {
         guard depth < 1000, let node = status.nodes[id], !node.phase.isCompleted else { return }
+        if node.type == .steps {
+            reconcileSteps(id, depth: depth)
+            return
+        }
         for child in node.children ?? [] { reconcile(child, depth: depth + 1) }
         guard let node = detached(id), !node.phase.isCompleted else { return }
         switch node.type {
-        case .steps:
-            guard let template = template(for: node), let groups = template.steps else { return }
-            let children = status.nodes[id]?.children ?? []
-            guard let lastID = children.last, let last = status.nodes[lastID] else {
-                startStepGroup(stepsID: id, index: 0)
-                return
-            }
-            if last.phase.isCompleted {
-                stepGroupCompleted(stepsID: id, groupID: lastID)
-            } else if children.count - 1 < groups.count, let group = detached(lastID), let stepsNode = detached(id) {
-                populateStepGroup(
-                    group, index: children.count - 1, stepsNode: stepsNode, steps: groups[children.count - 1])
-            }
         case .dag:
             dags[id] = buildDAGRuntime(node)
             guard let runtime = dags[id] else { return }
@@ -65,6 +56,23 @@ extension WorkflowEngine {
         default:
             break
         }
+    }
+
+    /// A Steps node runs its groups in order, so only its first unfinished group is taken up again: groups after
+    /// it wait, even when `retry` or `resubmit` reopened them (a step that failed with `continueOn`, or a skipped one,
+    /// in an earlier group), and `startStepGroup` finishes or repopulates each of them when its turn comes.
+    mutating func reconcileSteps(_ id: String, depth: Int) {
+        guard let node = detached(id), template(for: node)?.steps != nil else { return }
+        let children = status.nodes[id]?.children ?? []
+        guard !children.isEmpty else {
+            startStepGroup(stepsID: id, index: 0)
+            return
+        }
+        guard let index = children.firstIndex(where: { status.nodes[$0]?.phase.isCompleted == false }) else {
+            stepGroupCompleted(stepsID: id, groupID: children[children.count - 1])
+            return
+        }
+        startStepGroup(stepsID: id, index: index, depth: depth + 1)
     }
 
     /// Argo's `retry`: the status with failed nodes removed and their ancestors running again, so a controller

@@ -6,9 +6,10 @@ extension WorkflowEngine {
     /// so that what succeeded in the Failed/Error workflow `oldName` is not run again.
     ///
     /// Nodes are renamed (`old…` → `new…`, IDs recomputed, links followed); succeeded pods are kept, with their
-    /// outputs, as Skipped nodes whose message names the original (`original pod: <id>`), as Argo marks them; failed,
-    /// errored, omitted and skipped leaves and the exit handler are dropped and their ancestors reopened, so the
-    /// engine restored from this status runs exactly those again.
+    /// outputs, as Skipped nodes whose message names the original (`original pod: <id>`), as Argo marks them. Every
+    /// other leaf (failed, errored, omitted or skipped steps, suspend and http nodes, whatever their phase) and the
+    /// exit handler are dropped and their ancestors reopened, so the engine restored from this status runs exactly
+    /// those again, each Steps node from its first reopened group on.
     public static func memoizedResubmitStatus(
         _ status: WorkflowStatus, from oldName: String, to newName: String, now: Date
     ) -> WorkflowStatus {
@@ -24,6 +25,7 @@ extension WorkflowEngine {
         renamed.nodes = [:]
         for var node in status.nodes.values {
             node.name = rename(node.name)
+            if node.displayName == oldName { node.displayName = newName }
             node.id = mapID(node.id)
             node.boundaryID = node.boundaryID.map(mapID)
             node.children = node.children?.map(mapID)
@@ -31,7 +33,9 @@ extension WorkflowEngine {
             renamed.nodes[node.id] = node
         }
         var (result, _) = reopening(renamed, workflowName: newName) { node in
-            node.phase.isFailure || node.phase == .omitted || node.type == .skipped
+            if node.type == .pod { return node.phase != .succeeded }
+            // A pod reused by an earlier memoized resubmit stays reused.
+            return !(node.type == .skipped && node.message?.hasPrefix("original pod: ") == true)
         }
         let oldIDs = Dictionary(newIDs.map { ($0.value, $0.key) }, uniquingKeysWith: { a, _ in a })
         for (id, node) in result.nodes where node.type == .pod && node.phase == .succeeded {

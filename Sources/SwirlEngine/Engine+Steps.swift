@@ -2,8 +2,10 @@ import Foundation
 import SwirlSpec
 
 extension WorkflowEngine {
-    /// Starts group `index` of a Steps node, or finishes the node after its last group.
-    mutating func startStepGroup(stepsID: String, index: Int) {
+    /// Starts group `index` of a Steps node, or finishes the node after its last group. A group that already
+    /// exists (a restored, retried or resubmitted workflow) is taken up where it is: a finished one hands on to the
+    /// next, an unfinished one has its unfinished children reconciled and its missing ones created.
+    mutating func startStepGroup(stepsID: String, index: Int, depth: Int = 0) {
         guard let stepsNode = detached(stepsID), let template = template(for: stepsNode) else { return }
         let groups = template.steps ?? []
         guard index < groups.count else {
@@ -14,11 +16,19 @@ extension WorkflowEngine {
             complete(stepsID, phase: .failed, message: shutdownMessage)
             return
         }
+        let groupName = "\(stepsNode.name)[\(index)]"
+        if let existing = status.nodes[nodeID(groupName)] {
+            if existing.phase.isCompleted {
+                stepGroupCompleted(stepsID: stepsID, groupID: existing.id)
+                return
+            }
+            for child in existing.children ?? [] { reconcile(child, depth: depth + 1) }
+        }
         let groupID = createNode(
-            name: "\(stepsNode.name)[\(index)]", displayName: "[\(index)]", type: .stepGroup,
+            name: groupName, displayName: "[\(index)]", type: .stepGroup,
             templateName: stepsNode.templateName, boundaryID: stepsID, parentID: stepsID
         ).id
-        guard let group = detached(groupID) else { return }
+        guard let group = detached(groupID), !group.phase.isCompleted else { return }
         populateStepGroup(group, index: index, stepsNode: stepsNode, steps: groups[index])
     }
 
