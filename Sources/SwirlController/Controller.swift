@@ -100,7 +100,7 @@ public actor Controller {
             completions.stop()
             wakes.stop()
             for uid in engines.keys { try? store.releaseLease(uid: uid, owner: owner.text) }
-            sandbox.idle()
+            sandbox.finishHousekeeping()
         }
         if case .all = scope, let sandbox = sandbox as? SandboxExecutor {
             // The background controller tidies up after a killed predecessor, on another thread.

@@ -32,6 +32,8 @@ public protocol Executor: Sendable {
     /// The controller has nothing more to hand over for now: finish housekeeping deferred to keep it off the path
     /// between one step's end and the next one's start. The default does nothing.
     func idle()
+    /// The controller is about to exit: finish whatever housekeeping is still deferred. The default does nothing.
+    func finishHousekeeping()
 }
 
 extension Executor {
@@ -40,4 +42,6 @@ extension Executor {
     public var completesInProcess: Bool { false }
 
     public func idle() {}
+
+    public func finishHousekeeping() {}
 }

@@ -23,7 +23,8 @@ public enum ExecutorError: Error, CustomStringConvertible, Sendable, Equatable {
 
     /// Checks that `name` is safe to use as one path component.
     static func validate(_ name: String, kind: String) throws {
-        if name.isEmpty || name == "." || name == ".." || name.contains("/") || name.contains("\0") {
+        // Byte checks: `String.contains(_:)` with a string argument goes through Foundation, once per pod event.
+        if name.isEmpty || name == "." || name == ".." || name.utf8.contains(where: { $0 == 0x2F || $0 == 0 }) {
             throw ExecutorError.invalidName(kind: kind, name: name)
         }
     }

@@ -68,18 +68,20 @@ struct PodRunner {
         } catch {
             return failure("\(error)")
         }
-        let artifactBindings: [VolumeBinding]
-        do {
-            artifactBindings = try InputArtifacts(
-                files: files, repository: artifactRepository,
-                workingDirectory: SandboxScript.workingDirectory(for: request), volumes: volumeBindings
-            ).stage(request.inputArtifacts)
-        } catch let error as InputArtifacts.Failure {
-            var result = PodResult(exitCode: nil, error: error.message, startedAt: startedAt, finishedAt: Date())
-            result.artifactErrors[error.name] = error.reason
-            return .failed(result)
-        } catch {
-            return failure("\(error)")
+        var artifactBindings: [VolumeBinding] = []
+        if !request.inputArtifacts.isEmpty {
+            do {
+                artifactBindings = try InputArtifacts(
+                    files: files, repository: artifactRepository,
+                    workingDirectory: SandboxScript.workingDirectory(for: request), volumes: volumeBindings
+                ).stage(request.inputArtifacts)
+            } catch let error as InputArtifacts.Failure {
+                var result = PodResult(exitCode: nil, error: error.message, startedAt: startedAt, finishedAt: Date())
+                result.artifactErrors[error.name] = error.reason
+                return .failed(result)
+            } catch {
+                return failure("\(error)")
+            }
         }
         let bindings = Self.mountOrder(volumeBindings + artifactBindings)
         var script = SandboxScript(

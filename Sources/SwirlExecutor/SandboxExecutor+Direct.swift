@@ -11,6 +11,12 @@ import SwirlEngine
 /// and creates the done marker last. That saves a process start (tens of milliseconds) per step, which is most of
 /// Swirl's cost per step. The result is assembled from those files when the marker appears.
 extension SandboxExecutor {
+    /// A pod this process launched directly and has not seen finish.
+    struct DirectPod: Sendable {
+        var request: PodRequest
+        var pid: pid_t
+    }
+
     static func canLaunchDirectly(_ request: PodRequest) -> Bool {
         request.inputArtifacts.isEmpty && request.outputArtifacts.isEmpty && request.archiveLogsKey == nil
             && request.deadlineSeconds == nil && !request.daemon  // a daemon's supervisor runs its readiness probe
@@ -31,22 +37,25 @@ extension SandboxExecutor {
                 stdout: .append(files.supervisorLog), stderr: .append(files.supervisorLog), grouping: .newSession)
             try? FileIO.write(Data("\(pid)\n".utf8), to: files.sandboxPGID)
             directChildren.withLock { $0.insert(pid) }
-            directRequests.withLock { $0[request.podName] = request }
+            directPods.withLock { $0[request.podName] = DirectPod(request: request, pid: pid) }
         }
     }
 
-    /// Finished once the script's done marker exists; running while its process lives; otherwise lost.
-    func observeDirect(podName: String, files: PodFiles) -> PodObservation {
+    /// Finished once the script's done marker exists; running while its process lives; otherwise lost. `known` is
+    /// the pod as this process launched it (nil after a restart: then its files tell).
+    func observeDirect(podName: String, files: PodFiles, known: DirectPod? = nil) -> PodObservation {
         if FileIO.exists(layout.doneMarker(podName)) {
-            guard let request = directRequests.withLock({ $0.removeValue(forKey: podName) }) ?? readRequest(files)
+            guard let request = directPods.withLock({ $0.removeValue(forKey: podName) })?.request ?? readRequest(files)
             else { return .lost("request.json of a finished pod is unreadable") }
             let result = PodRunner(layout: layout, files: files).collectDirect(request)
             try? FileIO.writeAtomically(PodJSON.encoder().encode(result), to: files.result)
-            reapDirectChild(files)
+            reapDirectChild(files, pid: known?.pid)
             deferScratchRemoval(files)
             return .finished(result)
         }
-        guard let pid = directPID(files) else { return .lost("the sandbox of a directly launched pod has no pid") }
+        guard let pid = known?.pid ?? directPID(files) else {
+            return .lost("the sandbox of a directly launched pod has no pid")
+        }
         if Glibc.kill(pid, 0) == 0 || errno == EPERM { return .running }
         return .lost("the sandbox exited without a result")
     }
@@ -56,14 +65,10 @@ extension SandboxExecutor {
         return try? PodJSON.decoder().decode(PodRequest.self, from: data)
     }
 
-    /// Queues a finished pod's scratch space for removal after the next launch, off the path from one step's end to
-    /// its dependent's start; past a bound the queue is emptied at once.
+    /// Queues a finished pod's scratch space for removal by the sweeper, off the path from one step's end to its
+    /// dependent's start and out of the CPU time steps want.
     func deferScratchRemoval(_ files: PodFiles) {
-        let count = pendingScratch.withLock { pending in
-            pending.append(files)
-            return pending.count
-        }
-        if count > 64 { removePendingScratch() }
+        sweeper.enqueue(files)
     }
 
     /// Removes the scratch space of every finished pod of this home that still has one: left by a controller or
@@ -77,17 +82,11 @@ extension SandboxExecutor {
         }
     }
 
-    /// Removes the scratch spaces still queued.
-    public func idle() { removePendingScratch() }
+    /// Removes the scratch spaces the sweeper had no idle CPU for in the last second.
+    public func idle() { sweeper.sweepStale() }
 
-    /// Removes every queued scratch space.
-    func removePendingScratch() {
-        let pending = pendingScratch.withLock { pending in
-            defer { pending.removeAll() }
-            return pending
-        }
-        pending.forEach(ScratchSpace.remove)
-    }
+    /// Removes every scratch space still queued.
+    public func finishHousekeeping() { sweeper.drain() }
 
     /// Stops a directly launched step at once (its whole session), then finishes the pod as terminated.
     func killDirect(podName: String, files: PodFiles) {
@@ -108,8 +107,8 @@ extension SandboxExecutor {
 
     /// Reaps the sandbox process when this process started it (after a restart, init reaps it instead). Never
     /// blocks: a sandbox still tearing its mount namespace down after its done marker is reaped on a later call.
-    func reapDirectChild(_ files: PodFiles) {
-        let pid = directPID(files)
+    func reapDirectChild(_ files: PodFiles, pid known: pid_t? = nil) {
+        let pid = known ?? directPID(files)
         directChildren.withLock { children in
             guard let pid, children.contains(pid) else { return }
             exitingChildren.withLock { $0.insert(pid) }

@@ -18,11 +18,11 @@ public final class SandboxExecutor: Executor {
     let directChildren = Mutex<Set<pid_t>>([])
     /// Directly launched sandboxes whose done marker appeared but which may not have exited yet, to reap.
     let exitingChildren = Mutex<Set<pid_t>>([])
-    /// The requests of the direct pods this process launched and has not seen finish, so that collecting a result
-    /// does not read `request.json` back (after a restart it does).
-    let directRequests = Mutex<[String: PodRequest]>([:])
-    /// Finished direct pods whose scratch space is still to remove (see `deferScratchRemoval`).
-    let pendingScratch = Mutex<[PodFiles]>([])
+    /// The direct pods this process launched and has not seen finish, with their sandbox's pid, so that observing
+    /// and collecting them reads neither `request.json` nor the pid file back (after a restart it does).
+    let directPods = Mutex<[String: DirectPod]>([:])
+    /// Removes finished pods' scratch spaces off the controller's path (see `deferScratchRemoval`).
+    let sweeper = ScratchSweeper()
     /// The argv prefix that runs the supervisor; the pod directory is appended.
     public let supervisorCommand: [String]
 
@@ -43,6 +43,7 @@ public final class SandboxExecutor: Executor {
         let files = layout.podFiles(request.podName)
         let direct = directLaunch && Self.canLaunchDirectly(request)
         let fresh = !FileIO.exists(files.request)
+        sweeper.cancel(files)  // a pod started again (retry) gets the same scratch space
         if direct {
             // Marked before the request exists, so a crash in between never leaves a direct pod that `observe`
             // would take for a supervised one still starting.
@@ -51,7 +52,6 @@ public final class SandboxExecutor: Executor {
             if !FileIO.exists(files.directLaunch) { try FileIO.write(Data(), to: files.directLaunch) }
         }
         guard try writeRequest(request, files: files) != nil else { return }
-        defer { removePendingScratch() }
         if !direct { try ScratchSpace.create(files, fresh: fresh) }
         do {
             if direct {
@@ -109,6 +109,9 @@ public final class SandboxExecutor: Executor {
     public func observe(podName: String) -> PodObservation {
         guard (try? ExecutorError.validate(podName, kind: "pod")) != nil else { return .notStarted }
         let files = layout.podFiles(podName)
+        if let pod = directPods.withLock({ $0[podName] }) {
+            return observeDirect(podName: podName, files: files, known: pod)
+        }
         if let result = PodJSON.readResult(files.result) {
             // Scratch left behind by a controller or supervisor that died between the result and the cleanup.
             if FileIO.exists(files.scratch) { deferScratchRemoval(files) }
@@ -140,9 +143,9 @@ public final class SandboxExecutor: Executor {
     }
 
     public func removeWorkflowData(workflowUID: String, podNames: [String]) {
-        removePendingScratch()
-        directRequests.withLock { requests in
-            for podName in podNames { requests[podName] = nil }
+        sweeper.drain()
+        directPods.withLock { pods in
+            for podName in podNames { pods[podName] = nil }
         }
         for podName in podNames where (try? ExecutorError.validate(podName, kind: "pod")) != nil {
             if case .running = observe(podName: podName) { kill(podName: podName) }

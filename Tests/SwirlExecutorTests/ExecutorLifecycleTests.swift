@@ -105,7 +105,7 @@ struct ExecutorLifecycleTests {
         #expect(await names.next() == nil)
     }
 
-    @Test("a finished pod's leftover scratch is removed once the executor goes idle")
+    @Test("a finished pod's leftover scratch is removed in the background, at the latest a second later when idle")
     func leftoverScratch() throws {
         let fixture = try SandboxFixture()
         let files = PodFiles(fixture.layout.podDirectory("leftover"))
@@ -114,8 +114,11 @@ struct ExecutorLifecycleTests {
         try FileIO.writeAtomically(Data("x".utf8), to: files.layer.appendingPathComponent("upper/written-by-step"))
         try FileIO.writeAtomically(PodJSON.encoder().encode(PodResult(exitCode: 0)), to: files.result)
         #expect(fixture.executor.observe(podName: "leftover") == .finished(PodResult(exitCode: 0)))
-        #expect(FileIO.exists(files.scratch), "removal is deferred, not done while observing")
-        fixture.executor.idle()
+        let deadline = Date().addingTimeInterval(10)
+        while FileIO.exists(files.scratch) && Date() < deadline {
+            fixture.executor.idle()  // removes what the idle-priority sweeper had no CPU for within a second
+            usleep(20_000)
+        }
         #expect(!FileIO.exists(files.scratch))
         #expect(FileIO.exists(files.result), "the result stays")
     }

@@ -1,0 +1,87 @@
+import Foundation
+import Testing
+
+@testable import SwirlExecutor
+
+/// The sweeper removes finished pods' scratch directories on an idle-priority thread, within bounds.
+@Suite("Scratch sweeper")
+struct ScratchSweeperTests {
+    /// A pod directory under a fresh temporary root, with a scratch directory holding a file.
+    func scratch(_ name: String, in root: URL) throws -> PodFiles {
+        let files = PodFiles(LocalPath(root.appendingPathComponent(name, isDirectory: true)))
+        try FileIO.makeDirectory(files.layer.appendingPathComponent("upper"))
+        try FileIO.write(Data("x".utf8), to: files.layer.appendingPathComponent("upper/file"))
+        return files
+    }
+
+    func temporaryRoot() throws -> URL {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("sweeper-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+        return root
+    }
+
+    @Test func drainRemovesEverythingQueued() throws {
+        let root = try temporaryRoot()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let sweeper = ScratchSweeper()
+        let pods = try (0..<20).map { try scratch("pod-\($0)", in: root) }
+        pods.forEach(sweeper.enqueue)
+        sweeper.drain()
+        #expect(sweeper.queued == 0)
+        #expect(pods.allSatisfy { !FileIO.exists($0.scratch) })
+    }
+
+    @Test func aLongQueueIsRemovedByWhoeverQueues() throws {
+        let root = try temporaryRoot()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let sweeper = ScratchSweeper(limit: 3, maxWait: .seconds(3600))
+        let pods = try (0..<4).map { try scratch("pod-\($0)", in: root) }
+        pods.forEach(sweeper.enqueue)  // the fourth goes past the limit: all four go at once
+        #expect(sweeper.queued == 0)
+        #expect(pods.allSatisfy { !FileIO.exists($0.scratch) })
+    }
+
+    @Test func staleEntriesAreRemovedWhenIdle() throws {
+        let root = try temporaryRoot()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let sweeper = ScratchSweeper(maxWait: .zero)
+        let pods = try (0..<5).map { try scratch("pod-\($0)", in: root) }
+        pods.forEach(sweeper.enqueue)
+        usleep(1000)
+        sweeper.sweepStale()
+        #expect(sweeper.queued == 0)
+        // Removed on this thread, but for the one the sweeper thread may be removing right now.
+        #expect(pods.filter { FileIO.exists($0.scratch) }.count <= 1)
+        sweeper.drain()
+        #expect(pods.allSatisfy { !FileIO.exists($0.scratch) })
+    }
+
+    @Test func aCancelledEntryIsNotRemoved() throws {
+        let root = try temporaryRoot()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let sweeper = ScratchSweeper()
+        // Many entries ahead keep the sweeper busy while the last one is cancelled.
+        let ahead = try (0..<200).map { try scratch("pod-\($0)", in: root) }
+        let restarted = try scratch("restarted", in: root)
+        ahead.forEach(sweeper.enqueue)
+        sweeper.enqueue(restarted)
+        sweeper.cancel(restarted)
+        sweeper.drain()
+        #expect(ahead.allSatisfy { !FileIO.exists($0.scratch) })
+        #expect(FileIO.exists(restarted.scratch), "a pod started again keeps its new scratch directory")
+        ScratchSpace.remove(restarted)
+    }
+
+    @Test func theSweeperThreadRemovesWithoutHelp() throws {
+        let root = try temporaryRoot()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let sweeper = ScratchSweeper(maxWait: .seconds(3600))
+        let pod = try scratch("pod", in: root)
+        sweeper.enqueue(pod)
+        // At idle priority the thread runs when a core is free; the test machine may be busy, so allow time.
+        let deadline = Date().addingTimeInterval(30)
+        while FileIO.exists(pod.scratch) && Date() < deadline { usleep(10_000) }
+        #expect(!FileIO.exists(pod.scratch))
+        #expect(sweeper.queued == 0)
+    }
+}
