@@ -48,7 +48,10 @@ extension SandboxExecutor {
             guard let request = directPods.withLock({ $0.removeValue(forKey: podName) })?.request ?? readRequest(files)
             else { return .lost("request.json of a finished pod is unreadable") }
             let result = PodRunner(layout: layout, files: files).collectDirect(request)
-            try? FileIO.writeAtomically(PodJSON.encoder().encode(result), to: files.result)
+            // Written in place, not through a temporary file and a rename (one inode fewer on the disk per step): a
+            // result torn by a crash does not decode, and the scratch it is collected from outlives this write, so
+            // the next controller collects it again.
+            try? FileIO.write(PodJSON.encoder().encode(result), to: files.result)
             reapDirectChild(files, pid: known?.pid)
             deferScratchRemoval(files)
             return .finished(result)
@@ -78,7 +81,7 @@ extension SandboxExecutor {
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: layout.podsPath.path) else { return }
         for name in names where (try? ExecutorError.validate(name, kind: "pod")) != nil {
             let files = layout.podFiles(name)
-            if FileIO.exists(files.scratch) && FileIO.exists(files.result) { ScratchSpace.remove(files) }
+            if FileIO.exists(files.scratch) && PodJSON.readResult(files.result) != nil { ScratchSpace.remove(files) }
         }
     }
 

@@ -205,6 +205,20 @@ public final class SQLiteStore: WorkflowStore, @unchecked Sendable {
         }
     }
 
+    public func outcomes(named names: [String]) throws -> [String: WorkflowOutcome] {
+        try db.read { db in
+            let statement = try db.cachedStatement(sql: "SELECT name, phase, finished_at FROM workflow WHERE name = ?")
+            var found: [String: WorkflowOutcome] = [:]
+            for name in names where found[name] == nil {
+                guard let row = try Row.fetchOne(statement, arguments: [name]) else { continue }
+                found[name] = WorkflowOutcome(
+                    name: row["name"], phase: WorkflowPhase(rawValue: row["phase"]) ?? .unknown,
+                    finishedAt: (row["finished_at"] as Double?).map(Date.init(timeIntervalSince1970:)))
+            }
+            return found
+        }
+    }
+
     public func workflow(uid: String) throws -> StoredWorkflow? {
         try db.read { try load($0, where: "uid", uid) }
     }

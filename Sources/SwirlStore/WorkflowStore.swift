@@ -107,6 +107,9 @@ public protocol WorkflowStore: Sendable {
     /// A workflow by name without its nodes and templates (name, phase, times, spec): for commands that only
     /// report or resolve names, where loading every node would cost as much as the workflow is large.
     func workflowHeader(named name: String) throws -> StoredWorkflow?
+    /// The phase and finish time of each named workflow that exists, read in one transaction without decoding
+    /// manifests: what `swirl wait` of many workflows checks and prints.
+    func outcomes(named names: [String]) throws -> [String: WorkflowOutcome]
     /// The workflow without its templates, with its nodes as a list instead of in `status.nodes` (which is left
     /// empty): what drawing its node table needs.
     func workflowForDisplay(named name: String) throws -> (workflow: StoredWorkflow, nodes: NodeList)?
@@ -180,5 +183,18 @@ public enum StoreError: Error, CustomStringConvertible, Sendable, Equatable {
         case .alreadyExists(let name): return "workflow '\(name)' already exists"
         case .corrupt(let detail): return "store is corrupt: \(detail)"
         }
+    }
+}
+
+/// A workflow's name, phase and finish time: all `swirl wait` reports of it.
+public struct WorkflowOutcome: Sendable, Equatable {
+    public var name: String
+    public var phase: WorkflowPhase
+    public var finishedAt: Date?
+
+    public init(name: String, phase: WorkflowPhase, finishedAt: Date?) {
+        self.name = name
+        self.phase = phase
+        self.finishedAt = finishedAt
     }
 }

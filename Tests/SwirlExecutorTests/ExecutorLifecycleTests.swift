@@ -140,6 +140,31 @@ struct ExecutorLifecycleTests {
         ScratchSpace.remove(running)
     }
 
+    @Test("a directly launched pod whose result a crash tore is collected again by the next executor")
+    func tornDirectResult() async throws {
+        try requireSandboxTools()
+        let fixture = try SandboxFixture()
+        let direct = SandboxExecutor(layout: fixture.layout, supervisorCommand: ["/bin/false"], directLaunch: true)
+        let watcher = try CompletionWatcher(directory: fixture.layout.doneDirectory)
+        defer { watcher.stop() }
+        try direct.start(try pod("torn", argv: ["sh", "-c", "echo collected"]))
+        var names = watcher.podNames.makeAsyncIterator()
+        #expect(await names.next() == "torn")
+        // The controller died while writing result.json; a new one (nothing in memory) observes the pod.
+        let files = PodFiles(fixture.layout.podDirectory("torn"))
+        try FileIO.write(Data(#"{"exitCode":0,"std"#.utf8), to: files.result)
+        let restarted = SandboxExecutor(layout: fixture.layout, supervisorCommand: ["/bin/false"], directLaunch: true)
+        guard case .finished(let result) = restarted.observe(podName: "torn") else {
+            Issue.record("the pod should be finished")
+            return
+        }
+        #expect(result.exitCode == 0)
+        #expect(result.stdout == "collected\n" || result.stdout == "collected")
+        #expect(PodJSON.readResult(files.result)?.exitCode == 0, "the result is whole again")
+        restarted.finishHousekeeping()
+        #expect(!FileIO.exists(files.scratch))
+    }
+
     @Test("invalid pod names are rejected")
     func invalidName() throws {
         let fixture = try SandboxFixture()

@@ -11,18 +11,24 @@ struct WaitCommand: AsyncParsableCommand {
 
     func run() async throws {
         let context = try CLIContext()
+        let existing = try context.store.outcomes(named: names)
         var wanted: [String] = []
         for name in names {
-            if name != "@latest", try context.store.workflowHeader(named: name) != nil {
+            if name != "@latest", existing[name] != nil {
                 wanted.append(name)
                 continue
             }
             if name != "@latest", ignoreNotFound { continue }
             wanted.append(try context.workflow(named: name, templates: false).name)  // @latest, or the error
         }
-        let finished = try await WorkflowWaiter.wait(for: wanted, context: context, nodes: false)
-        for stored in finished { print(WorkflowWaiter.summary(stored)) }
-        if finished.contains(where: { $0.status.phase != .succeeded }) { throw ExitCode(1) }
+        try await WorkflowWaiter.waitUntilFinished(wanted, context: context)
+        let outcomes = try context.store.outcomes(named: wanted)
+        let finished = try wanted.map { name in
+            guard let outcome = outcomes[name] else { throw CLIError("workflow '\(name)' not found") }
+            return outcome
+        }
+        for outcome in finished { print(WorkflowWaiter.summary(outcome)) }
+        if finished.contains(where: { $0.phase != .succeeded }) { throw ExitCode(1) }
     }
 }
 

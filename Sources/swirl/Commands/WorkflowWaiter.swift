@@ -7,11 +7,9 @@ import SwirlStore
 /// Waits for workflows to finish: runs an embedded controller for them unless a background controller is alive,
 /// in which case it waits for that controller's "finished" markers. No polling of the store for completion.
 enum WorkflowWaiter {
-    /// - Parameter nodes: load each finished workflow with its nodes and templates; false returns only what
-    ///   `summary(_:)` prints (name, phase, times), which `wait` of many workflows needs.
+    /// Waits for `names` and returns each finished workflow with its nodes and templates.
     static func wait(
-        for names: [String], context: CLIContext, nodes: Bool = true,
-        onUpdate: (@Sendable (StoredWorkflow) -> Void)? = nil
+        for names: [String], context: CLIContext, onUpdate: (@Sendable (StoredWorkflow) -> Void)? = nil
     ) async throws -> [StoredWorkflow] {
         let display: Task<Void, Never>? = onUpdate.map { onUpdate in
             Task {
@@ -22,6 +20,19 @@ enum WorkflowWaiter {
             }
         }
         defer { display?.cancel() }
+        try await waitUntilFinished(names, context: context)
+        let finished = try names.map { name -> StoredWorkflow in
+            guard let stored = try context.store.workflow(named: name) else {
+                throw CLIError("workflow '\(name)' not found")
+            }
+            return stored
+        }
+        if let onUpdate { for stored in finished { onUpdate(stored) } }
+        return finished
+    }
+
+    /// Returns once every workflow of `names` has finished.
+    static func waitUntilFinished(_ names: [String], context: CLIContext) async throws {
         // Until all have finished: wait on the background controller while one lives, else run them here. A
         // controller killed a moment ago can still hold its lock when this looks, so waiting also ends when the
         // controller goes, and the loop then takes over.
@@ -35,16 +46,6 @@ enum WorkflowWaiter {
                 if try !allFinished(names, context: context) { try await waitForMarkers(names, context: context) }
             }
         }
-        let finished = try names.map { name -> StoredWorkflow in
-            guard
-                let stored = try nodes ? context.store.workflow(named: name) : context.store.workflowHeader(named: name)
-            else {
-                throw CLIError("workflow '\(name)' not found")
-            }
-            return stored
-        }
-        if let onUpdate { for stored in finished { onUpdate(stored) } }
-        return finished
     }
 
     static func allFinished(_ names: [String], context: CLIContext) throws -> Bool {
@@ -84,11 +85,15 @@ enum WorkflowWaiter {
 
     /// Argo's one-line result: `NAME Succeeded at 2024-01-02 10:00:00 +0000 UTC`.
     static func summary(_ stored: StoredWorkflow) -> String {
+        summary(WorkflowOutcome(name: stored.name, phase: stored.status.phase, finishedAt: stored.status.finishedAt))
+    }
+
+    static func summary(_ outcome: WorkflowOutcome) -> String {
         // ArgoTime's `2024-01-02T10:00:00Z` rearranged: a DateFormatter per line cost more than the rest of `wait`.
-        let at = stored.status.finishedAt.map {
+        let at = outcome.finishedAt.map {
             ArgoTime.format($0).replacingOccurrences(of: "T", with: " ").replacingOccurrences(
                 of: "Z", with: " +0000 UTC")
         }
-        return "\(stored.name) \(stored.status.phase.rawValue) at \(at ?? "")"
+        return "\(outcome.name) \(outcome.phase.rawValue) at \(at ?? "")"
     }
 }
