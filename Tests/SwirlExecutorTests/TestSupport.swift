@@ -20,7 +20,13 @@ final class SandboxFixture: @unchecked Sendable {
         executor = SandboxExecutor(layout: layout, supervisorCommand: supervisorCommand, directLaunch: false)
     }
 
-    deinit { try? FileManager.default.removeItem(at: home) }
+    deinit {
+        // Scratch spaces live outside the home (on /dev/shm): a pod that never finished leaves its own behind.
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: layout.podsPath.path)) ?? [] {
+            ScratchSpace.remove(layout.podFiles(name))
+        }
+        try? FileManager.default.removeItem(at: home)
+    }
 
     /// Writes the request like `start` does, then supervises it on a dedicated thread (not the test's pool).
     func run(_ request: PodRequest) async throws -> PodResult {
