@@ -153,7 +153,10 @@ public final class SQLiteStore: WorkflowStore, @unchecked Sendable {
     func loadList(_ db: Database, where clause: String, _ argument: String, templates: Bool) throws
         -> (StoredWorkflow, NodeList)?
     {
-        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM workflow WHERE \(clause) = ?", arguments: [argument])
+        // Cached: `clause` is one of two column names, and preparing `SELECT *` runs GRDB's authorizer per column.
+        guard
+            let row = try Row.fetchOne(
+                db.cachedStatement(sql: "SELECT * FROM workflow WHERE \(clause) = ?"), arguments: [argument])
         else {
             return nil
         }
