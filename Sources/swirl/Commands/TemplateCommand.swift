@@ -61,18 +61,25 @@ struct TemplateCommand: AsyncParsableCommand {
     static let verbs = TemplateVerbs(kind: "WorkflowTemplate")
 
     struct Create: AsyncParsableCommand {
+        // Named here: ArgumentParser derives a missing name with `String(describing:)`, whose dynamic casts
+        // scan every protocol conformance in the binary, at every start of every command.
+        static let configuration = CommandConfiguration(
+            commandName: "create", abstract: "Create WorkflowTemplates from files.")
         @Argument var files: [String]
         func run() async throws { try TemplateCommand.verbs.create(files: files) }
     }
     struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "List WorkflowTemplates.")
         func run() async throws { try TemplateCommand.verbs.list() }
     }
     struct Get: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "get", abstract: "Show a WorkflowTemplate.")
         @Argument var name: String
         @Option(name: [.short, .customLong("output")]) var output: String?
         func run() async throws { try TemplateCommand.verbs.get(name: name, output: output) }
     }
     struct Delete: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "delete", abstract: "Delete WorkflowTemplates.")
         @Argument var names: [String]
         func run() async throws { try TemplateCommand.verbs.delete(names: names) }
     }
@@ -85,18 +92,26 @@ struct ClusterTemplateCommand: AsyncParsableCommand {
     static let verbs = TemplateVerbs(kind: "ClusterWorkflowTemplate")
 
     struct Create: AsyncParsableCommand {
+        // Named here: ArgumentParser derives a missing name with `String(describing:)`, whose dynamic casts
+        // scan every protocol conformance in the binary, at every start of every command.
+        static let configuration = CommandConfiguration(
+            commandName: "create", abstract: "Create ClusterWorkflowTemplates from files.")
         @Argument var files: [String]
         func run() async throws { try ClusterTemplateCommand.verbs.create(files: files) }
     }
     struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "List ClusterWorkflowTemplates.")
         func run() async throws { try ClusterTemplateCommand.verbs.list() }
     }
     struct Get: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "get", abstract: "Show a ClusterWorkflowTemplate.")
         @Argument var name: String
         @Option(name: [.short, .customLong("output")]) var output: String?
         func run() async throws { try ClusterTemplateCommand.verbs.get(name: name, output: output) }
     }
     struct Delete: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "delete", abstract: "Delete ClusterWorkflowTemplates.")
         @Argument var names: [String]
         func run() async throws { try ClusterTemplateCommand.verbs.delete(names: names) }
     }
