@@ -60,7 +60,9 @@ let package = Package(
         .testTarget(name: "SwirlSpecTests", dependencies: ["SwirlSpec", "SwirlTestSupport"], resources: []),
         .testTarget(name: "SwirlExprTests", dependencies: ["SwirlExpr"]),
         .testTarget(name: "SwirlEngineTests", dependencies: ["SwirlEngine", "SwirlSpec", "SwirlTestSupport"]),
-        .testTarget(name: "SwirlStoreTests", dependencies: ["SwirlStore", "SwirlEngine", "SwirlSpec"]),
+        .testTarget(
+            name: "SwirlStoreTests",
+            dependencies: ["SwirlStore", "SwirlEngine", "SwirlSpec", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(
             name: "SwirlRenderTests", dependencies: ["SwirlRender", "SwirlEngine", "SwirlSpec", "SwirlTestSupport"]),
         .testTarget(name: "SwirlExecutorTests", dependencies: ["SwirlExecutor", "SwirlEngine", "SwirlSpec"]),

@@ -81,8 +81,25 @@ public final class SQLiteStore: WorkflowStore, @unchecked Sendable {
                         workflow_uid TEXT NOT NULL, UNIQUE (lock, holder));
                     """)
         }
+        migrator.registerMigration("v5-manifest-table") { db in
+            // The manifest leaves the workflow row: every commit updates that row (phase, progress), and SQLite
+            // rewrites a whole record on update, so a big manifest was read and written again at every event.
+            try db.execute(
+                sql: """
+                    CREATE TABLE workflow_manifest (
+                        uid TEXT PRIMARY KEY REFERENCES workflow(uid) ON DELETE CASCADE, manifest TEXT NOT NULL);
+                    INSERT INTO workflow_manifest (uid, manifest) SELECT uid, manifest FROM workflow;
+                    ALTER TABLE workflow DROP COLUMN manifest;
+                    """)
+        }
         return migrator
     }
+
+    /// The workflow row with its manifest, for `stored(from:)`.
+    static let workflowColumns = """
+        SELECT workflow.*, workflow_manifest.manifest FROM workflow
+        JOIN workflow_manifest ON workflow_manifest.uid = workflow.uid
+        """
 
     func json<T: Encodable>(_ value: T) throws -> String {
         String(decoding: try encoder.encode(value), as: UTF8.self)
@@ -103,17 +120,19 @@ public final class SQLiteStore: WorkflowStore, @unchecked Sendable {
             try db.write { db in
                 let insert = try db.cachedStatement(
                     sql: """
-                        INSERT INTO workflow (uid, name, namespace, manifest, phase, created_at)
-                        VALUES (?, ?, ?, ?, 'Pending', ?)
+                        INSERT INTO workflow (uid, name, namespace, phase, created_at) VALUES (?, ?, ?, 'Pending', ?)
                         """)
+                let insertManifest = try db.cachedStatement(
+                    sql: "INSERT INTO workflow_manifest (uid, manifest) VALUES (?, ?)")
                 let event = try db.cachedStatement(
                     sql: "INSERT INTO event (workflow_uid, at, data) VALUES (?, ?, 'submitted')")
                 for (new, manifest) in rows {
                     current = new.workflow.metadata.name ?? new.uid
                     try insert.execute(arguments: [
-                        new.uid, current, new.workflow.metadata.namespace ?? "default", manifest,
+                        new.uid, current, new.workflow.metadata.namespace ?? "default",
                         new.createdAt.timeIntervalSince1970,
                     ])
+                    try insertManifest.execute(arguments: [new.uid, manifest])
                     try event.execute(arguments: [new.uid, new.createdAt.timeIntervalSince1970])
                 }
             }
@@ -156,7 +175,7 @@ public final class SQLiteStore: WorkflowStore, @unchecked Sendable {
         // Cached: `clause` is one of two column names, and preparing `SELECT *` runs GRDB's authorizer per column.
         guard
             let row = try Row.fetchOne(
-                db.cachedStatement(sql: "SELECT * FROM workflow WHERE \(clause) = ?"), arguments: [argument])
+                db.cachedStatement(sql: "\(Self.workflowColumns) WHERE workflow.\(clause) = ?"), arguments: [argument])
         else {
             return nil
         }
@@ -203,8 +222,10 @@ public final class SQLiteStore: WorkflowStore, @unchecked Sendable {
 
     public func workflowHeader(named name: String) throws -> StoredWorkflow? {
         try db.read { db in
-            try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM workflow WHERE name = ?"), arguments: [name])
-                .map { try stored(from: $0, nodes: [:], templates: false) }
+            try Row.fetchOne(
+                db.cachedStatement(sql: "\(Self.workflowColumns) WHERE workflow.name = ?"), arguments: [name]
+            )
+            .map { try stored(from: $0, nodes: [:], templates: false) }
         }
     }
 
@@ -228,7 +249,7 @@ public final class SQLiteStore: WorkflowStore, @unchecked Sendable {
 
     public func listWorkflows() throws -> [StoredWorkflow] {
         try db.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM workflow ORDER BY created_at DESC, name").map {
+            try Row.fetchAll(db, sql: "\(Self.workflowColumns) ORDER BY created_at DESC, name").map {
                 try stored(from: $0, nodes: [:])
             }
         }
@@ -259,7 +280,7 @@ public final class SQLiteStore: WorkflowStore, @unchecked Sendable {
     ) throws {
         let status = batch.status
         if let manifest {
-            try db.cachedStatement(sql: "UPDATE workflow SET manifest = ? WHERE uid = ?")
+            try db.cachedStatement(sql: "UPDATE workflow_manifest SET manifest = ? WHERE uid = ?")
                 .execute(arguments: [manifest, batch.uid])
         }
         if !batch.deletedNodeIDs.isEmpty {
@@ -371,6 +392,7 @@ public final class SQLiteStore: WorkflowStore, @unchecked Sendable {
             try db.execute(sql: "DELETE FROM command WHERE workflow_uid = ?", arguments: [uid])
             try db.execute(sql: "DELETE FROM sync_holder WHERE workflow_uid = ?", arguments: [uid])
             try db.execute(sql: "DELETE FROM sync_waiter WHERE workflow_uid = ?", arguments: [uid])
+            try db.execute(sql: "DELETE FROM workflow_manifest WHERE uid = ?", arguments: [uid])
             try db.execute(sql: "DELETE FROM workflow WHERE uid = ?", arguments: [uid])
         }
     }
