@@ -21,6 +21,12 @@ public final class SQLiteStore: WorkflowStore, @unchecked Sendable {
         config.busyMode = .timeout(30)
         config.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            // Checkpoint every 16,384 pages (64 MB of WAL) instead of SQLite's 1,000: the pages every commit
+            // touches (the workflow row, the event table's tail) are then copied back once per 64 MB, not once
+            // per 4 MB, with one fsync each. A 10,000-task DAG under `--executor noop` (5,000 commits) took 3.6 s
+            // instead of 4.1 s (three runs each). The WAL file is kept to that size after a checkpoint.
+            try db.execute(sql: "PRAGMA wal_autocheckpoint = 16384")
+            try db.execute(sql: "PRAGMA journal_size_limit = 67108864")
         }
         // Creating the file, switching it to WAL and migrating must happen once even when several commands
         // open a fresh store at the same moment: hold an exclusive lock on a side file meanwhile.
