@@ -23,14 +23,7 @@ struct ResubmitMemoizedTests {
             - - name: use
                 template: use
                 arguments: {parameters: [{name: x, value: "{{steps.gen.outputs.result}}"}]}
-          - name: gen
-            script:
-              image: alpine:latest
-              command: [sh]
-              source: |
-                echo ran >> /out/gen.log
-                echo from-gen
-              volumeMounts: [{name: out, mountPath: /out}]
+        \(genScriptTemplate)
           - name: use
             inputs: {parameters: [{name: x}]}
             container:
@@ -44,12 +37,7 @@ struct ResubmitMemoizedTests {
     @Test func succeededStepsAreReusedNotRerun() throws {
         try withSwirlHome { swirl in
             let dir = try swirl.hostDirectory("memo")
-            let file = swirl.scratch.appendingPathComponent("memo.yaml")
-            try Self.manifest(dir: dir.path).write(to: file, atomically: true, encoding: .utf8)
-
-            let first = try swirl.run(["submit", file.path, "--wait", "-o", "name"])
-            #expect(first.exitedNormally && first.status != 0, "the first run fails: \(first)")
-            let firstName = try #require(first.stdoutLines.first)
+            let firstName = try swirl.submitExpectingFailure(Self.manifest(dir: dir.path), file: "memo")
             #expect(lines(of: dir.appendingPathComponent("gen.log")) == ["ran"])
 
             FileManager.default.createFile(atPath: dir.appendingPathComponent("ok").path, contents: Data())

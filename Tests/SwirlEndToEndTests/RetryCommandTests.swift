@@ -27,14 +27,7 @@ struct RetryCommandTests {
             - - name: use
                 template: needs-ok
                 arguments: {parameters: [{name: log, value: use}]}
-          - name: gen
-            script:
-              image: alpine:latest
-              command: [sh]
-              source: |
-                echo ran >> /out/gen.log
-                echo from-gen
-              volumeMounts: [{name: out, mountPath: /out}]
+        \(genScriptTemplate)
           - name: needs-ok
             inputs: {parameters: [{name: log}]}
             container:
@@ -48,12 +41,7 @@ struct RetryCommandTests {
     @Test func failedStepsRunAgainInTheirGroupsOrder() throws {
         try withSwirlHome { swirl in
             let dir = try swirl.hostDirectory("again")
-            let file = swirl.scratch.appendingPathComponent("again.yaml")
-            try Self.manifest(dir: dir.path).write(to: file, atomically: true, encoding: .utf8)
-
-            let first = try swirl.run(["submit", file.path, "--wait", "-o", "name"])
-            #expect(first.exitedNormally && first.status != 0, "the first run fails: \(first)")
-            let name = try #require(first.stdoutLines.first)
+            let name = try swirl.submitExpectingFailure(Self.manifest(dir: dir.path), file: "again")
             let failed = try #require(try swirl.workflow(name))
             #expect(failed.node("flaky")?.phase == "Failed")
             #expect(failed.node("use")?.phase == "Failed")

@@ -236,6 +236,16 @@ final class SwirlHome: @unchecked Sendable {
         return url
     }
 
+    /// Writes `manifest` to `FILE.yaml` in the scratch directory, submits it with `--wait`, expects the run to fail
+    /// (a step that fails on purpose, to be retried or resubmitted), and returns the workflow's name.
+    func submitExpectingFailure(_ manifest: String, file name: String) throws -> String {
+        let file = scratch.appendingPathComponent("\(name).yaml")
+        try manifest.write(to: file, atomically: true, encoding: .utf8)
+        let first = try run(["submit", file.path, "--wait", "-o", "name"])
+        #expect(first.exitedNormally && first.status != 0, "the first run fails: \(first)")
+        return try #require(first.stdoutLines.first)
+    }
+
     /// PIDs of live processes whose command line or environment mentions this home (controllers, supervisors, bwrap).
     func processes() -> [Int32] {
         guard let entries = try? FileManager.default.contentsOfDirectory(atPath: "/proc") else { return [] }
@@ -345,3 +355,16 @@ func lines(of url: URL) -> [String] {
     guard let text = try? String(contentsOf: url, encoding: .utf8) else { return [] }
     return text.split(separator: "\n").map(String.init)
 }
+
+/// A script template `gen` that appends "ran" to `/out/gen.log` (so a test counts its runs) and prints `from-gen`,
+/// with the workflow volume `out` at `/out`.
+let genScriptTemplate = """
+      - name: gen
+        script:
+          image: alpine:latest
+          command: [sh]
+          source: |
+            echo ran >> /out/gen.log
+            echo from-gen
+          volumeMounts: [{name: out, mountPath: /out}]
+    """
