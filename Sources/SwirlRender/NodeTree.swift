@@ -38,41 +38,55 @@ struct NodeTree {
 
     /// Builds the tree; the node named `forcedRootName` (the onExit node) is never attached to a parent.
     init(_ list: NodeList, forcedRootName: String? = nil) {
-        let nodes = list.nodes
         let ids = list.ids
-        var position: [String: Int] = Dictionary(minimumCapacity: nodes.count)
+        var position: [String: Int] = Dictionary(minimumCapacity: ids.count)
         for (offset, key) in ids.enumerated() { position[key] = offset }
-        self.nodes = nodes
+        self.nodes = list.nodes
         self.ids = ids
         self.position = position
-        let kinds = nodes.map { Self.kind(of: $0.type) }
-        // A node listed by several groups goes to the last of them in byte order of their IDs.
-        var groupParent = [Int32](repeating: -1, count: nodes.count)
-        let groups = nodes.indices.filter { kinds[$0] == .group }.sorted { ByteOrder.less(ids[$0], ids[$1]) }
-        for group in groups {
-            for child in nodes[group].children ?? [] {
-                if let index = position[child] { groupParent[index] = Int32(group) }
-            }
-        }
-        var children = [[Int32]](repeating: [], count: nodes.count)
-        for index in nodes.indices where kinds[index] != nil {
-            if let forcedRootName, nodes[index].name == forcedRootName {
-                roots.insert(index)
-            } else if groupParent[index] >= 0 {
-                children[Int(groupParent[index])].append(Int32(index))
-            } else if let boundary = nodes[index].boundaryID, !boundary.isEmpty {
-                if let parent = position[boundary], kinds[parent] == .boundary {
-                    children[parent].append(Int32(index))
+        var roots: Set<Int> = []
+        // Nodes are read through a buffer pointer: an array's subscript copies the whole node (some twenty fields,
+        // each retained) before a field is read, and on a 100,000-node workflow that was most of the work here.
+        children = list.nodes.withUnsafeBufferPointer { nodes in
+            let kinds = nodes.indices.map { Self.kind(of: nodes[$0].type) }
+            // A node listed by several groups goes to the last of them in byte order of their IDs.
+            var groupParent = [Int32](repeating: -1, count: nodes.count)
+            let groups = nodes.indices.filter { kinds[$0] == .group }.sorted { ByteOrder.less(ids[$0], ids[$1]) }
+            for group in groups {
+                for child in nodes[group].children ?? [] {
+                    if let index = position[child] { groupParent[index] = Int32(group) }
                 }
-            } else {
-                roots.insert(index)
             }
+            var children = [[Int32]](repeating: [], count: nodes.count)
+            // Siblings mostly share a boundary: the last one looked up is compared before hashing again.
+            var lastBoundary: (id: String, parent: Int?)?
+            for index in nodes.indices where kinds[index] != nil {
+                if let forcedRootName, nodes[index].name == forcedRootName {
+                    roots.insert(index)
+                } else if groupParent[index] >= 0 {
+                    children[Int(groupParent[index])].append(Int32(index))
+                } else if let boundary = nodes[index].boundaryID, !boundary.isEmpty {
+                    let parent: Int?
+                    if let last = lastBoundary, last.id == boundary {
+                        parent = last.parent
+                    } else {
+                        parent = position[boundary]
+                        lastBoundary = (boundary, parent)
+                    }
+                    if let parent, kinds[parent] == .boundary {
+                        children[parent].append(Int32(index))
+                    }
+                } else {
+                    roots.insert(index)
+                }
+            }
+            let keys = SortKeys(nodes)
+            for index in children.indices where children[index].count > 1 {
+                children[index].sort { keys.precedes(Int($0), Int($1), nodes: nodes) }
+            }
+            return children
         }
-        let keys = SortKeys(nodes)
-        for index in children.indices where children[index].count > 1 {
-            children[index].sort { keys.precedes(Int($0), Int($1), nodes: nodes) }
-        }
-        self.children = children
+        self.roots = roots
     }
 
     /// The position of the node with this ID.
@@ -86,10 +100,12 @@ struct NodeTree {
         /// The first eight UTF-8 bytes of the display name, big-endian, zero-padded: ordered as `memcmp` orders.
         let namePrefix: [UInt64]
 
-        init(_ nodes: ContiguousArray<NodeStatus>) {
-            second = nodes.map { $0.startedAt.map { $0.timeIntervalSince1970.rounded(.down) } ?? -.infinity }
-            loopIndex = nodes.map { NodeTree.loopIndex($0.displayName) }
-            namePrefix = nodes.map { SortKeys.prefix($0.displayName) }
+        init(_ nodes: UnsafeBufferPointer<NodeStatus>) {
+            second = nodes.indices.map {
+                nodes[$0].startedAt.map { $0.timeIntervalSince1970.rounded(.down) } ?? -.infinity
+            }
+            loopIndex = nodes.indices.map { NodeTree.loopIndex(nodes[$0].displayName) }
+            namePrefix = nodes.indices.map { SortKeys.prefix(nodes[$0].displayName) }
         }
 
         static func prefix(_ text: String) -> UInt64 {
@@ -104,7 +120,7 @@ struct NodeTree {
 
         /// Argo's `insertSorted` order: start time (to the second), then loop index when both names carry
         /// one (`name(3:foo)`), else display name (bytes, as Go compares); the node ID breaks remaining ties.
-        func precedes(_ a: Int, _ b: Int, nodes: ContiguousArray<NodeStatus>) -> Bool {
+        func precedes(_ a: Int, _ b: Int, nodes: UnsafeBufferPointer<NodeStatus>) -> Bool {
             if second[a] != second[b] { return second[a] < second[b] }
             if loopIndex[a] >= 0, loopIndex[b] >= 0 {
                 if loopIndex[a] != loopIndex[b] { return loopIndex[a] < loopIndex[b] }

@@ -26,24 +26,28 @@ struct TreeRenderer {
         self.statusFilter = statusFilter
     }
 
-    /// The aligned table: header, main tree, then (after a blank row) the onExit tree.
-    func render() -> String {
+    /// The aligned table (header, main tree, then after a blank row the onExit tree) as UTF-8, after `prefix`.
+    func render(after prefix: [UInt8] = []) -> [UInt8] {
         var copy = self
-        return copy.build()
+        return copy.build(after: prefix)
     }
 
-    private mutating func build() -> String {
+    private mutating func build(after prefix: [UInt8]) -> [UInt8] {
         let onExitName = "\(wf.metadata.name ?? "").onExit"
         let tree = NodeTree(nodes, forcedRootName: onExitName)
+        // Freed on another core while this one writes: releasing 100,000 keys of its index took 10 ms.
+        defer { DispatchQueue.global().async { withExtendedLifetime(tree) {} } }
         rows.reserveCapacity(tree.nodes.count + 1)
-        if let root = tree.index(of: wf.metadata.name ?? "") {
-            renderNode(tree, root, nodePrefix: " ", childPrefix: " ")
+        tree.nodes.withUnsafeBufferPointer { nodes in
+            if let root = tree.index(of: wf.metadata.name ?? "") {
+                renderNode(tree, nodes, root, nodePrefix: " ", childPrefix: " ")
+            }
+            if let onExit = tree.roots.first(where: { nodes[$0].name == onExitName }) {
+                rows.append((-1, ""))
+                renderNode(tree, nodes, onExit, nodePrefix: " ", childPrefix: " ")
+            }
         }
-        if let onExit = tree.roots.first(where: { tree.nodes[$0].name == onExitName }) {
-            rows.append((-1, ""))
-            renderNode(tree, onExit, nodePrefix: " ", childPrefix: " ")
-        }
-        return write(tree)
+        return write(tree, after: prefix)
     }
 
     /// The header's cells.
@@ -55,22 +59,26 @@ struct TreeRenderer {
 
     /// Argo's `printNode`: the cells of a node's row after STEP: TEMPLATE, PODNAME, DURATION, (wide: ARTIFACTS,)
     /// MESSAGE, then the last cell ("" or NODENAME).
-    private func cells(of node: NodeStatus, duration: String) -> RowCells {
+    ///
+    /// This and the other per-node helpers take the buffer and a position, and read fields: a node passed as an
+    /// argument is copied whole (some twenty fields, each retained), since the compiler cannot prove that nothing
+    /// writes through the pointer during the call.
+    private func cells(_ nodes: UnsafeBufferPointer<NodeStatus>, _ index: Int, duration: String) -> RowCells {
         var cells = RowCells(count: wide ? 7 : 5)
-        if let ref = node.templateRef {
+        if let ref = nodes[index].templateRef {
             cells.texts.0 = "\(ref.name ?? "")/\(ref.template ?? "")"
         } else {
-            cells.texts.0 = node.templateName ?? ""
+            cells.texts.0 = nodes[index].templateName ?? ""
         }
-        let isPod = node.type == .pod
-        cells.texts.1 = isPod ? (node.podName ?? "") : ""
+        let isPod = nodes[index].type == .pod
+        cells.texts.1 = isPod ? (nodes[index].podName ?? "") : ""
         cells.texts.2 = duration
         if wide {
-            cells.texts.3 = (node.outputs?.artifacts ?? []).map(\.name).joined(separator: ",")
-            cells.texts.4 = node.message ?? ""
-            cells.texts.6 = isPod ? (node.hostNodeName ?? "") : ""
+            cells.texts.3 = (nodes[index].outputs?.artifacts ?? []).map(\.name).joined(separator: ",")
+            cells.texts.4 = nodes[index].message ?? ""
+            cells.texts.6 = isPod ? (nodes[index].hostNodeName ?? "") : ""
         } else {
-            cells.texts.3 = node.message ?? ""
+            cells.texts.3 = nodes[index].message ?? ""
         }
         return cells
     }
@@ -80,7 +88,7 @@ struct TreeRenderer {
     /// measures, a second writes the bytes; both read the nodes in place, and no row builds strings of its own
     /// (the STEP cell is written as its parts: tree glyphs, icon, name). A big table is measured and written in
     /// parts, one per core, joined at the end.
-    private func write(_ tree: NodeTree) -> String {
+    private func write(_ tree: NodeTree, after prefix: [UInt8]) -> [UInt8] {
         let padding = 2
         let header = headerCells
         var table = TableBytes(widths: header.map { TabWriter.scalarCount($0) + padding })
@@ -110,10 +118,11 @@ struct TreeRenderer {
         }
         for (column, text) in header.enumerated() { table.cell(column, text) }
         table.endLine()
-        var out = table.out
-        out.reserveCapacity(out.count + written.reduce(0) { $0 + $1.count })
+        var out = prefix
+        out.reserveCapacity(prefix.count + table.out.count + written.reduce(0) { $0 + $1.count })
+        out += table.out
         for part in written { out += part }
-        return String(decoding: out, as: UTF8.self)
+        return out
     }
 
     /// What measuring a run of rows found: the widest cell of each column, and per row its duration and the width
@@ -125,6 +134,12 @@ struct TreeRenderer {
     }
 
     private func measure(_ tree: NodeTree, _ range: Range<Int>, widths: [Int]) -> Measured {
+        tree.nodes.withUnsafeBufferPointer { measure($0, range, widths: widths) }
+    }
+
+    /// Nodes are read through a buffer pointer: an array's subscript copies the whole node (some twenty fields,
+    /// each retained) before a field is read.
+    private func measure(_ nodes: UnsafeBufferPointer<NodeStatus>, _ range: Range<Int>, widths: [Int]) -> Measured {
         let padding = 2
         var table = TableBytes(widths: widths)
         var measured = Measured(widths: widths)
@@ -137,16 +152,17 @@ struct TreeRenderer {
                 continue
             }
             let index = Int(row.node)
-            let isPod = tree.nodes[index].type == .pod
+            let isPod = nodes[index].type == .pod
             let duration =
-                isPod ? Humanize.shortBetween(tree.nodes[index].startedAt, tree.nodes[index].finishedAt, now: now) : ""
+                isPod ? Humanize.shortBetween(nodes[index].startedAt, nodes[index].finishedAt, now: now) : ""
             measured.durations.append(duration)
             let step =
-                TabWriter.scalarCount(row.prefix) + TabWriter.scalarCount(icon(tree.nodes[index]))
-                + TabWriter.scalarCount(tree.nodes[index].displayName)
+                TabWriter.scalarCount(row.prefix)
+                + TabWriter.scalarCount(icon(type: nodes[index].type, phase: nodes[index].phase))
+                + TabWriter.scalarCount(nodes[index].displayName)
             measured.stepWidths.append(step)
             table.measure(0, width: step + padding)
-            let cells = cells(of: tree.nodes[index], duration: duration)
+            let cells = cells(nodes, index, duration: duration)
             for column in 0..<cells.count - 1 {
                 table.measure(column + 1, width: TabWriter.scalarCount(cells[column]) + padding)
             }
@@ -156,15 +172,21 @@ struct TreeRenderer {
     }
 
     private func write(_ tree: NodeTree, _ range: Range<Int>, _ measured: Measured, widths: [Int]) -> [UInt8] {
+        tree.nodes.withUnsafeBufferPointer { write($0, range, measured, widths: widths) }
+    }
+
+    private func write(
+        _ nodes: UnsafeBufferPointer<NodeStatus>, _ range: Range<Int>, _ measured: Measured, widths: [Int]
+    ) -> [UInt8] {
         var table = TableBytes(widths: widths)
         table.reserve(lines: range.count)
         for (offset, row) in rows[range].enumerated() {
             if row.node >= 0 {
                 let index = Int(row.node)
                 table.text(row.prefix)
-                table.text(icon(tree.nodes[index]))
-                table.cell(0, tree.nodes[index].displayName, width: measured.stepWidths[offset])
-                let cells = cells(of: tree.nodes[index], duration: measured.durations[offset])
+                table.text(icon(type: nodes[index].type, phase: nodes[index].phase))
+                table.cell(0, nodes[index].displayName, width: measured.stepWidths[offset])
+                let cells = cells(nodes, index, duration: measured.durations[offset])
                 for column in 0..<cells.count { table.cell(column + 1, cells[column]) }
             }
             table.endLine()
@@ -173,18 +195,23 @@ struct TreeRenderer {
     }
 
     /// Argo's `filterNode`: (hidden, children get group brackets).
-    private func filter(_ node: NodeStatus) -> (hidden: Bool, indentChildren: Bool) {
-        if node.type == .retry, (node.children ?? []).count == 1 { return (true, false) }
-        if node.type == .stepGroup { return (true, true) }
-        if node.phase == .omitted { return (true, false) }
-        if let statusFilter, !statusFilter.contains(node.phase.rawValue) { return (true, false) }
-        if let nodeFilter, !nodeFilter(node) { return (true, false) }
+    private func filter(_ nodes: UnsafeBufferPointer<NodeStatus>, _ index: Int) -> (hidden: Bool, indentChildren: Bool)
+    {
+        let type = nodes[index].type
+        let phase = nodes[index].phase
+        if type == .retry, nodes[index].children?.count == 1 { return (true, false) }
+        if type == .stepGroup { return (true, true) }
+        if phase == .omitted { return (true, false) }
+        if let statusFilter, !statusFilter.contains(phase.rawValue) { return (true, false) }
+        if let nodeFilter, !nodeFilter(nodes[index]) { return (true, false) }
         return (false, false)
     }
 
-    private mutating func renderNode(_ tree: NodeTree, _ index: Int, nodePrefix: String, childPrefix: String) {
-        // Read in place, not copied: see `NodeTree.nodes`.
-        let (hidden, indent) = filter(tree.nodes[index])
+    private mutating func renderNode(
+        _ tree: NodeTree, _ nodes: UnsafeBufferPointer<NodeStatus>, _ index: Int, nodePrefix: String,
+        childPrefix: String
+    ) {
+        let (hidden, indent) = filter(nodes, index)
         if !hidden { rows.append((Int32(index), nodePrefix)) }
         let kids = tree.children[index]
         for (position, child) in kids.enumerated() {
@@ -195,7 +222,7 @@ struct TreeRenderer {
             } else {
                 childNodePrefix = nodePrefix + part
             }
-            renderNode(tree, Int(child), nodePrefix: childNodePrefix, childPrefix: childPrefix + sub)
+            renderNode(tree, nodes, Int(child), nodePrefix: childNodePrefix, childPrefix: childPrefix + sub)
         }
     }
 
@@ -215,9 +242,9 @@ struct TreeRenderer {
     }
 
     /// The phase icon and the space after it.
-    private func icon(_ node: NodeStatus) -> String {
-        if node.type == .suspend && node.phase == .running { return utf8 ? "ǁ " : "Suspended " }
-        switch node.phase {
+    private func icon(type: NodeType, phase: NodePhase) -> String {
+        if type == .suspend && phase == .running { return utf8 ? "ǁ " : "Suspended " }
+        switch phase {
         case .pending: return utf8 ? "◷ " : "Pending "
         case .running: return utf8 ? "● " : "Running "
         case .succeeded: return utf8 ? "✔ " : "Succeeded "

@@ -86,6 +86,10 @@ public enum WorkflowJSON {
             return try document(manifestJSON: manifestJSON, metadata: metadata, status: header)
                 .map { [ArraySlice($0.utf8)] }
         }
+        // The nodes block is made on another core while this one pretty-prints the rest (the spec alone is
+        // megabytes for a big DAG). It is indented as `status.nodes` always is; checked below.
+        let expectedIndent = 4
+        let nodesTask = SideTask { try nodesBlock(nodes, indent: expectedIndent) }
         let placeholder = "swirl-nodes-\(UUID().uuidString)"
         guard
             let compact = try compactDocument(
@@ -97,7 +101,8 @@ public enum WorkflowJSON {
         guard let at = find(quoted, in: bytes) else { return nil }
         let lineStart = (bytes[..<at.lowerBound].lastIndex(of: 0x0A).map { $0 + 1 }) ?? 0
         let indent = bytes[lineStart..<at.lowerBound].prefix { $0 == UInt8(ascii: " ") }.count
-        guard let block = try nodesBlock(nodes, indent: indent) else { return nil }
+        let made = try nodesTask.result()
+        guard let block = indent == expectedIndent ? made : try nodesBlock(nodes, indent: indent) else { return nil }
         return [bytes[..<at.lowerBound]] + block + [bytes[at.upperBound...]]
     }
 

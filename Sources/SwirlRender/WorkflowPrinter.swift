@@ -38,20 +38,31 @@ public enum WorkflowPrinter {
         statusFilter: Set<String>? = nil, timeZone: TimeZone = .current,
         nodeFilter: (@Sendable (NodeStatus) -> Bool)? = nil
     ) -> String {
-        // By index, reading two fields in place (a closure over the elements would copy every node).
-        let suspended = nodes.nodes.indices.contains {
-            nodes.nodes[$0].type == .suspend && nodes.nodes[$0].phase == .running
+        String(
+            decoding: getBytes(
+                wf, nodes: nodes, now: now, wide: wide, utf8: utf8, statusFilter: statusFilter, timeZone: timeZone,
+                nodeFilter: nodeFilter),
+            as: UTF8.self)
+    }
+
+    /// The same text as UTF-8 bytes, for writing straight to a file descriptor: a 100,000-node table is over
+    /// 10 MB, and making a `String` of it validates and copies every byte.
+    public static func getBytes(
+        _ wf: WorkflowObject, nodes: NodeList, now: Date, wide: Bool = false, utf8: Bool = true,
+        statusFilter: Set<String>? = nil, timeZone: TimeZone = .current,
+        nodeFilter: (@Sendable (NodeStatus) -> Bool)? = nil
+    ) -> [UInt8] {
+        // Through a buffer pointer, reading two fields in place (an array's subscript copies the whole node).
+        let suspended = nodes.nodes.withUnsafeBufferPointer { nodes in
+            nodes.indices.contains { nodes[$0].type == .suspend && nodes[$0].phase == .running }
         }
-        var out = trimTrailingSpaces(header(wf, suspendedNode: suspended, now: now, utf8: utf8, timeZone: timeZone))
+        var header = trimTrailingSpaces(header(wf, suspendedNode: suspended, now: now, utf8: utf8, timeZone: timeZone))
         let name = wf.metadata.name ?? ""
-        if nodes.ids.contains(name) {
-            out += "\n"
-            var renderer = TreeRenderer(
-                wf: wf, nodes: nodes, now: now, wide: wide, utf8: utf8, statusFilter: statusFilter)
-            renderer.nodeFilter = nodeFilter
-            out += renderer.render()  // lines already trimmed by its tab writer
-        }
-        return out
+        guard nodes.ids.contains(name) else { return Array(header.utf8) }
+        header += "\n"
+        var renderer = TreeRenderer(wf: wf, nodes: nodes, now: now, wide: wide, utf8: utf8, statusFilter: statusFilter)
+        renderer.nodeFilter = nodeFilter
+        return renderer.render(after: Array(header.utf8))  // lines already trimmed by its tab writer
     }
 
     /// `argo list` output: `NAME STATUS AGE DURATION PRIORITY MESSAGE`, aligned like Go's tabwriter with

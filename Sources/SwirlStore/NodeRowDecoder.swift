@@ -6,6 +6,10 @@ import Synchronization
 /// is decoded on another core while the store reads the next. A 100,000-node workflow spent a quarter of a
 /// second reading rows and as long again decoding them; overlapped, the two take little more than the longer.
 /// A workflow smaller than one chunk is decoded on the calling thread, with no hand-off.
+///
+/// Full chunks wait in a shared list, and whoever is free takes the next one: a worker the queue started, or the
+/// reading thread once it has read the last row. (With a hand-off per chunk, the reading thread sat in
+/// `group.wait()` holding one of the two cores' worker slots, and the rest was decoded on one core.)
 final class NodeRowDecoder: @unchecked Sendable {
     /// Rows per chunk.
     static let chunkRows = 4_096
@@ -19,6 +23,8 @@ final class NodeRowDecoder: @unchecked Sendable {
     private let chunks = Mutex<[Int: DecodedChunk]>([:])
     private let failure = Mutex<(any Error)?>(nil)
     private var submitted = 0
+    /// Full chunks no one has taken yet, by position.
+    private let waiting = Mutex<[(position: Int, rows: NodeRows)]>([])
 
     /// - Parameter decoder: the Codable decoder for rows outside the fast shape (see `NodeJSON`).
     init(decoder: JSONDecoder) {
@@ -29,15 +35,22 @@ final class NodeRowDecoder: @unchecked Sendable {
     func append(_ row: UnsafeBufferPointer<UInt8>) {
         pending.append(row)
         if pending.count == Self.chunkRows {
-            let rows = pending
+            let chunk = (position: submitted, rows: pending)
             pending = NodeRows()
-            let position = submitted
             submitted += 1
-            queue.async(group: group) { [self] in
-                let decoded = DecodedChunk(nodes: decode(rows))
-                chunks.withLock { $0[position] = decoded }
-            }
+            waiting.withLock { $0.append(chunk) }
+            queue.async(group: group) { [self] in decodeWaitingChunk() }
         }
+    }
+
+    /// Takes one waiting chunk, if any is left, and decodes it; false when none was left.
+    @discardableResult
+    private func decodeWaitingChunk() -> Bool {
+        let next = waiting.withLock { $0.isEmpty ? nil : $0.removeFirst() }
+        guard let next else { return false }
+        let decoded = DecodedChunk(nodes: decode(next.rows))
+        chunks.withLock { $0[next.position] = decoded }
+        return true
     }
 
     /// Every appended row's node, in order; throws the first error of a row that could not be decoded.
@@ -47,19 +60,23 @@ final class NodeRowDecoder: @unchecked Sendable {
             chunks.withLock { $0[submitted] = last }
             submitted += 1
         }
+        while decodeWaitingChunk() {}
         group.wait()
         let parts = chunks.withLock { parts in
             defer { parts.removeAll() }
             return (0..<submitted).compactMap { parts[$0]?.nodes }
         }
         let total = parts.reduce(0) { $0 + $1.count }
+        let offsets = parts.reduce(into: [0]) { $0.append($0.last! + $1.count) }
+        // Moved in parallel: 100,000 nodes are tens of megabytes, and the destination's pages are new.
         let nodes = ContiguousArray<NodeStatus>(unsafeUninitializedCapacity: total) { buffer, initialized in
-            var offset = 0
-            for part in parts {
+            let destination = DecodedChunk(nodes: buffer)
+            let sources = parts.map(DecodedChunk.init)
+            DispatchQueue.concurrentPerform(iterations: sources.count) { index in
+                let part = sources[index].nodes
                 if let source = part.baseAddress, part.count > 0 {
-                    (buffer.baseAddress! + offset).moveInitialize(from: source, count: part.count)
+                    (destination.nodes.baseAddress! + offsets[index]).moveInitialize(from: source, count: part.count)
                 }
-                offset += part.count
                 part.deallocate()
             }
             initialized = total

@@ -15,6 +15,28 @@ public final class SQLiteStore: WorkflowStore, @unchecked Sendable {
     let encoder = WorkflowObject.storageEncoder()
     let decoder = WorkflowObject.storageDecoder()
 
+    /// The columns of a workflow row (`workflowColumns`), read out of GRDB's row so that another thread can
+    /// decode them.
+    struct WorkflowRow: Sendable {
+        let uid: String, name: String, namespace: String, manifest: String, phase: String
+        let message: String?, progress: String?, outputs: String?
+        let createdAt: Double, startedAt: Double?, finishedAt: Double?
+
+        init(_ row: Row) {
+            uid = row["uid"]
+            name = row["name"]
+            namespace = row["namespace"]
+            manifest = row["manifest"]
+            phase = row["phase"]
+            message = row["message"]
+            progress = row["progress"]
+            outputs = row["outputs"]
+            createdAt = row["created_at"]
+            startedAt = row["started_at"]
+            finishedAt = row["finished_at"]
+        }
+    }
+
     /// Opens (creating and migrating) the database file.
     public init(path: String) throws {
         var config = Configuration()
@@ -148,18 +170,21 @@ public final class SQLiteStore: WorkflowStore, @unchecked Sendable {
     }
 
     func stored(from row: Row, nodes: [String: NodeStatus], templates: Bool = true) throws -> StoredWorkflow {
-        var status = WorkflowStatus(phase: WorkflowPhase(rawValue: row["phase"]) ?? .unknown, nodes: nodes)
-        status.message = row["message"]
-        status.startedAt = (row["started_at"] as Double?).map(Date.init(timeIntervalSince1970:))
-        status.finishedAt = (row["finished_at"] as Double?).map(Date.init(timeIntervalSince1970:))
-        status.progress = row["progress"]
-        if let outputs: String = row["outputs"] { status.outputs = try decode(Outputs.self, outputs) }
-        let manifest: String = row["manifest"]
+        try stored(from: WorkflowRow(row), nodes: nodes, templates: templates)
+    }
+
+    func stored(from row: WorkflowRow, nodes: [String: NodeStatus], templates: Bool = true) throws -> StoredWorkflow {
+        var status = WorkflowStatus(phase: WorkflowPhase(rawValue: row.phase) ?? .unknown, nodes: nodes)
+        status.message = row.message
+        status.startedAt = row.startedAt.map(Date.init(timeIntervalSince1970:))
+        status.finishedAt = row.finishedAt.map(Date.init(timeIntervalSince1970:))
+        status.progress = row.progress
+        if let outputs = row.outputs { status.outputs = try decode(Outputs.self, outputs) }
         var stored = StoredWorkflow(
-            uid: row["uid"], name: row["name"], namespace: row["namespace"],
-            workflow: try decode(Workflow.self, templates ? manifest : ManifestText.withoutTemplates(manifest)),
-            createdAt: Date(timeIntervalSince1970: row["created_at"]), status: status)
-        stored.manifestJSON = manifest
+            uid: row.uid, name: row.name, namespace: row.namespace,
+            workflow: try decode(Workflow.self, templates ? row.manifest : ManifestText.withoutTemplates(row.manifest)),
+            createdAt: Date(timeIntervalSince1970: row.createdAt), status: status)
+        stored.manifestJSON = row.manifest
         return stored
     }
 
@@ -186,6 +211,10 @@ public final class SQLiteStore: WorkflowStore, @unchecked Sendable {
             return nil
         }
         let uid: String = row["uid"]
+        // The manifest (its spec holds every DAG task: 5 MB for 100,000 of them) is decoded on another core while
+        // the node rows are read.
+        let values = WorkflowRow(row)
+        let header = SideTask { [self] in try stored(from: values, nodes: [:], templates: templates) }
         // No `count(*)` first to size the arrays: node rows hold their JSON, so counting reads every page of them.
         let rows = NodeRowDecoder(decoder: decoder)
         // Stepped through SQLite's C API: GRDB's row cursor cost more per row than SQLite itself on big workflows.
@@ -210,8 +239,9 @@ public final class SQLiteStore: WorkflowStore, @unchecked Sendable {
             }
         }
         let nodes = try rows.finish()
-        let ids = ContiguousArray(nodes.indices.lazy.map { nodes[$0].id })
-        return (try stored(from: row, nodes: [:], templates: templates), NodeList(ids: ids, nodes: nodes))
+        // Through a buffer pointer: an array's subscript would copy each whole node to read its `id`.
+        let ids = nodes.withUnsafeBufferPointer { nodes in ContiguousArray(nodes.indices.lazy.map { nodes[$0].id }) }
+        return (try header.result(), NodeList(ids: ids, nodes: nodes))
     }
 
     public func workflowForDisplay(named name: String) throws -> (workflow: StoredWorkflow, nodes: NodeList)? {
@@ -251,6 +281,12 @@ public final class SQLiteStore: WorkflowStore, @unchecked Sendable {
 
     public func workflow(uid: String) throws -> StoredWorkflow? {
         try db.read { try load($0, where: "uid", uid) }
+    }
+
+    public func latestWorkflowName() throws -> String? {
+        try db.read { db in
+            try String.fetchOne(db, sql: "SELECT name FROM workflow ORDER BY created_at DESC, name LIMIT 1")
+        }
     }
 
     public func listWorkflows() throws -> [StoredWorkflow] {

@@ -115,6 +115,8 @@ public protocol WorkflowStore: Sendable {
     func workflowForDisplay(named name: String) throws -> (workflow: StoredWorkflow, nodes: NodeList)?
     /// Every workflow, newest first, without nodes.
     func listWorkflows() throws -> [StoredWorkflow]
+    /// The newest workflow's name (what `@latest` means), read without decoding any manifest.
+    func latestWorkflowName() throws -> String?
     /// Commits one reconcile batch atomically.
     func save(_ batch: StateBatch) throws
     /// Several workflows' batches in one transaction (the controller's whole loop turn).
@@ -157,6 +159,10 @@ public protocol WorkflowStore: Sendable {
 }
 
 extension WorkflowStore {
+    public func latestWorkflowName() throws -> String? {
+        try listWorkflows().first?.name
+    }
+
     public func workflowForDisplay(named name: String) throws -> (workflow: StoredWorkflow, nodes: NodeList)? {
         guard var stored = try workflow(named: name, templates: false) else { return nil }
         let nodes = NodeList(stored.status.nodes)

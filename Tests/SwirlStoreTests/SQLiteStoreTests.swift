@@ -231,12 +231,13 @@ let t0 = Date(timeIntervalSince1970: 1_700_000_000)
     }
 
     @Test func manyNodesDecodeInParallelToTheSameMap() throws {
-        // Past 2,000 rows the store decodes on every core: each node must still land under its own ID.
+        // Rows are decoded in chunks of 4,096 on every core, the reading thread helping once it has read them all,
+        // then moved into one array in parallel: each node must still land under its own ID.
         let temp = try TempStore()
         try temp.store.submit(try loadWorkflow(sampleYAML, name: "w"), uid: "u1", createdAt: t0)
         var status = WorkflowStatus(phase: .running)
         var nodes: [NodeStatus] = []
-        for index in 0..<5_000 {
+        for index in 0..<13_000 {
             var node = NodeStatus(
                 id: "w-\(index)", name: "w.t\(index)", displayName: "t\(index)", type: .pod,
                 phase: index % 3 == 0 ? .failed : .succeeded)
@@ -276,6 +277,16 @@ let t0 = Date(timeIntervalSince1970: 1_700_000_000)
         let byID = Dictionary(uniqueKeysWithValues: zip(list.ids, list.nodes))
         #expect(nodes.allSatisfy { byID[$0.id] == $0 })
         #expect(try temp.store.workflowForDisplay(named: "nope") == nil)
+    }
+
+    @Test func latestIsTheNewestByCreationThenName() throws {
+        let temp = try TempStore()
+        #expect(try temp.store.latestWorkflowName() == nil)
+        try temp.store.submit(try loadWorkflow(sampleYAML, name: "old"), uid: "u1", createdAt: t0)
+        try temp.store.submit(try loadWorkflow(sampleYAML, name: "new-b"), uid: "u2", createdAt: t0 + 5)
+        try temp.store.submit(try loadWorkflow(sampleYAML, name: "new-a"), uid: "u3", createdAt: t0 + 5)
+        #expect(try temp.store.latestWorkflowName() == "new-a")
+        #expect(try temp.store.latestWorkflowName() == temp.store.listWorkflows().first?.name)
     }
 
     @Test func leasesOfManyWorkflowsInOneCall() throws {

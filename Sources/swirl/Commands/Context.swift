@@ -46,9 +46,9 @@ struct CLIContext {
     /// A workflow by name, or a clear error.
     /// The workflow called `name` (`@latest`: the newest); `templates: false` leaves `spec.templates` empty.
     func workflow(named name: String, templates: Bool = true) throws -> StoredWorkflow {
-        if name == "@latest", let latest = try store.listWorkflows().first {
-            return try store.workflow(uid: latest.uid) ?? latest
-        }
+        // `@latest` is resolved to a name first: listing decodes every workflow's whole manifest.
+        var name = name
+        if name == "@latest", let latest = try store.latestWorkflowName() { name = latest }
         guard let stored = try store.workflow(named: name, templates: templates) else { throw try notFound(name) }
         return stored
     }
@@ -56,7 +56,7 @@ struct CLIContext {
     /// The workflow without templates and its nodes as a list, for drawing its node table.
     func workflowForDisplay(named name: String) throws -> (workflow: StoredWorkflow, nodes: NodeList) {
         var name = name
-        if name == "@latest", let latest = try store.listWorkflows().first { name = latest.name }
+        if name == "@latest", let latest = try store.latestWorkflowName() { name = latest }
         guard let found = try store.workflowForDisplay(named: name) else { throw try notFound(name) }
         return found
     }

@@ -43,12 +43,12 @@ struct GetCommand: AsyncParsableCommand {
             }
             if output == nil || output == "wide" {
                 let (stored, nodes) = try context.workflowForDisplay(named: name)
-                print(
-                    WorkflowPrinter.get(
-                        stored.object, nodes: nodes, now: Date(), wide: output == "wide", utf8: !noUtf8,
-                        statusFilter: status.map { Set($0.split(separator: ",").map(String.init)) },
-                        nodeFilter: nodeFilter),
-                    terminator: "")
+                let text = WorkflowPrinter.getBytes(
+                    stored.object, nodes: nodes, now: Date(), wide: output == "wide", utf8: !noUtf8,
+                    statusFilter: status.map { Set($0.split(separator: ",").map(String.init)) },
+                    nodeFilter: nodeFilter)
+                text.withUnsafeBufferPointer(writeToStandardOutput)
+                CLIContext.keepUntilExit(text)
                 CLIContext.keepUntilExit((stored, nodes))
                 continue
             }
