@@ -115,6 +115,9 @@ public protocol WorkflowStore: Sendable {
     func workflowForDisplay(named name: String) throws -> (workflow: StoredWorkflow, nodes: NodeList)?
     /// Every workflow, newest first, without nodes.
     func listWorkflows() throws -> [StoredWorkflow]
+    /// Every workflow, newest first, without nodes; `templates: false` leaves `spec.templates` empty (a big DAG's
+    /// tasks are most of its manifest, and a listing shows none of them).
+    func listWorkflows(templates: Bool) throws -> [StoredWorkflow]
     /// The newest workflow's name (what `@latest` means), read without decoding any manifest.
     func latestWorkflowName() throws -> String?
     /// Commits one reconcile batch atomically.
@@ -159,6 +162,10 @@ public protocol WorkflowStore: Sendable {
 }
 
 extension WorkflowStore {
+    public func listWorkflows(templates: Bool) throws -> [StoredWorkflow] {
+        try listWorkflows()
+    }
+
     public func latestWorkflowName() throws -> String? {
         try listWorkflows().first?.name
     }

@@ -172,4 +172,35 @@ struct CLITests {
             #expect(!list.stdout.contains("doomed") && list.stdout.contains("keeper"), "\(list)")
         }
     }
+
+    @Test func aCommandLeavesNoLargeWALBehindAndLatestIsTheNewest() throws {
+        try withSwirlHome { swirl in
+            // 2,000 tasks under the noop executor: megabytes of WAL, which every later command that opens the
+            // database first would read whole.
+            let tasks = (0..<2_000).map { "      - {name: t\($0), template: step}" }.joined(separator: "\n")
+            let manifest = """
+                apiVersion: argoproj.io/v1alpha1
+                kind: Workflow
+                metadata: {name: wide}
+                spec:
+                  entrypoint: main
+                  templates:
+                  - name: main
+                    dag:
+                      tasks:
+                \(tasks)
+                  - name: step
+                    container: {image: alpine, command: ["true"]}
+                """
+            let file = swirl.scratch.appendingPathComponent("wide.yaml")
+            try manifest.write(to: file, atomically: true, encoding: .utf8)
+            let submit = try swirl.run(["submit", file.path, "--executor", "noop", "--wait", "-o", "name"])
+            try #require(submit.succeeded, "\(submit)")
+            let wal = swirl.home.appendingPathComponent("swirl.sqlite-wal").path
+            let size = (try? FileManager.default.attributesOfItem(atPath: wal))?[.size] as? Int ?? 0
+            #expect(size <= 1 << 20, "WAL left at \(size) bytes")
+            let latest = try swirl.run(["get", "@latest", "-o", "name"])
+            #expect(latest.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "wide", "\(latest)")
+        }
+    }
 }

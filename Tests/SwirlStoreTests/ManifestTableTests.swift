@@ -53,6 +53,38 @@ import Testing
         #expect(stored.workflow.spec.templates?.first?.dag?.tasks.count == 1024 * 1024 / 64)
     }
 
+    @Test func aLargeWALIsEmptiedAtExitAndASmallOneKept() throws {
+        let temp = try TempStore()
+        try temp.store.submit(try bigWorkflow(name: "big", kilobytes: 256), uid: "u1", createdAt: t0)
+        let small = walSize(temp)
+        #expect(small > 200_000)
+        temp.store.truncateWAL(ifLargerThan: small)
+        #expect(walSize(temp) == small, "a WAL within the limit is left alone")
+        temp.store.truncateWAL(ifLargerThan: 100_000)
+        #expect(walSize(temp) == 0, "checkpointed into the database and emptied")
+        // Nothing was lost, for this connection and for a new one (the next command).
+        #expect(try temp.store.workflow(uid: "u1")?.workflow.spec.templates?.first?.dag?.tasks.count == 256 * 1024 / 64)
+        #expect(try temp.reopen().workflow(uid: "u1")?.name == "big")
+    }
+
+    @Test func emptyingTheWALNeverWaitsForAnotherConnection() throws {
+        let temp = try TempStore()
+        try temp.store.submit(try bigWorkflow(name: "big", kilobytes: 256), uid: "u1", createdAt: t0)
+        let before = walSize(temp)
+        // Another process's connection in the middle of a write transaction: a truncating checkpoint cannot run.
+        let other = try DatabaseQueue(path: temp.directory.appendingPathComponent("swirl.db").path)
+        try other.inDatabase { db in
+            try db.execute(sql: "BEGIN IMMEDIATE")
+            let started = Date()
+            temp.store.truncateWAL(ifLargerThan: 0)
+            #expect(Date().timeIntervalSince(started) < 5, "gave up at once instead of waiting for the busy timeout")
+            try db.execute(sql: "ROLLBACK")
+        }
+        #expect(walSize(temp) >= before, "left for a later command")
+        temp.store.truncateWAL(ifLargerThan: 0)
+        #expect(walSize(temp) == 0)
+    }
+
     @Test func aVersion4DatabaseIsMigrated() throws {
         let temp = try TempStore()
         let path = temp.directory.appendingPathComponent("old.db").path

@@ -17,12 +17,23 @@ struct CLIContext {
         store = try SQLiteStore(path: home.databasePath)
         layout = SandboxLayout(home: home.url)
         Self.keptOpen.withLock { $0.append(store) }
+        Self.registerExitHook
     }
+
+    /// Past this size, a command empties the WAL as it exits (see `SQLiteStore.truncateWAL`): reading a WAL of
+    /// this size when the next command opens the database costs about a millisecond.
+    static let walLimitAtExit = 1 << 20
+
+    private static let registerExitHook: Void = {
+        atexit {
+            for store in CLIContext.keptOpen.withLock({ $0 }) { store.truncateWAL(ifLargerThan: walLimitAtExit) }
+        }
+    }()
 
     /// Every store a command opened, kept until the process exits and never closed: closing the last connection
     /// checkpoints the WAL into the database with two `fdatasync`s, several milliseconds at the end of every
     /// command. Exiting without closing loses nothing (each commit is already in the WAL, which the next opener
-    /// reads), exactly as when a command is killed.
+    /// reads), exactly as when a command is killed. Only a WAL past `walLimitAtExit` is emptied at exit.
     private static let keptOpen = Mutex<[SQLiteStore]>([])
 
     /// Keeps a large value alive until the process exits, so that it is never freed piece by piece: freeing a
@@ -62,7 +73,7 @@ struct CLIContext {
     }
 
     private func notFound(_ name: String) throws -> CLIError {
-        let names = try store.listWorkflows().map(\.name)
+        let names = try store.listWorkflows(templates: false).map(\.name)
         let hint =
             names.filter { editDistance($0, name) <= max(2, name.count / 3) }
             .min { editDistance($0, name) < editDistance($1, name) }.map { ", did you mean '\($0)'?" } ?? ""

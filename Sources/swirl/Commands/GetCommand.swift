@@ -74,7 +74,8 @@ struct ListCommand: AsyncParsableCommand {
 
     func run() async throws {
         let context = try CLIContext()
-        var workflows = try context.store.listWorkflows()
+        // Only JSON prints the templates.
+        var workflows = try context.store.listWorkflows(templates: output == "json")
         if running { workflows = workflows.filter { !$0.status.phase.isCompleted } }
         if completed { workflows = workflows.filter { $0.status.phase.isCompleted } }
         switch output {

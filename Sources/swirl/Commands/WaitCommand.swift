@@ -59,8 +59,10 @@ struct DeleteCommand: AsyncParsableCommand {
         let context = try CLIContext()
         var targets = try names.map { try context.workflow(named: $0) }
         if all || completed {
-            targets = try context.store.listWorkflows().filter { !completed || $0.status.phase.isCompleted }
-                .compactMap { try context.store.workflow(uid: $0.uid) }
+            targets = try context.store.listWorkflows(templates: false).filter {
+                !completed || $0.status.phase.isCompleted
+            }
+            .compactMap { try context.store.workflow(uid: $0.uid) }
         }
         if targets.isEmpty && names.isEmpty && !all && !completed {
             throw CLIError("give workflow names, or --all")
