@@ -27,7 +27,7 @@ extension SandboxExecutor {
         let runner = PodRunner(layout: layout, files: files)
         switch runner.prepare(request, doneMarker: layout.doneMarker(request.podName)) {
         case .failed(let result):
-            try FileIO.writeAtomically(PodJSON.encoder().encode(result), to: files.result)
+            try FileIO.writeAtomically(PodJSON.encode(result), to: files.result)
             try FileIO.writeAtomically(Data(), to: layout.doneMarker(request.podName))
         case .ready(let command, _):
             let pid = try ProcessLauncher.spawn(
@@ -51,7 +51,7 @@ extension SandboxExecutor {
             // Written in place, not through a temporary file and a rename (one inode fewer on the disk per step): a
             // result torn by a crash does not decode, and the scratch it is collected from outlives this write, so
             // the next controller collects it again.
-            try? FileIO.write(PodJSON.encoder().encode(result), to: files.result)
+            try? FileIO.write(PodJSON.encode(result), to: files.result)
             reapDirectChild(files, pid: known?.pid)
             deferScratchRemoval(files)
             return .finished(result)

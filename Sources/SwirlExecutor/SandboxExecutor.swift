@@ -62,7 +62,7 @@ public final class SandboxExecutor: Executor {
         } catch {
             // Nothing will run: record that as the pod's result so the controller sees an Error, not a hang.
             let result = PodResult(exitCode: nil, error: "\(error)", startedAt: Date(), finishedAt: Date())
-            try FileIO.writeAtomically(PodJSON.encoder().encode(result), to: files.result)
+            try FileIO.writeAtomically(PodJSON.encode(result), to: files.result)
             try FileIO.writeAtomically(Data(), to: layout.doneMarker(request.podName))
         }
     }
@@ -77,7 +77,7 @@ public final class SandboxExecutor: Executor {
         if FileIO.exists(files.result) || FileIO.exists(files.request) || FileLock.isHeld(files.supervisorLock) {
             return nil
         }
-        let data = try PodJSON.encoder().encode(request)
+        let data = try PodJSON.encode(request)
         return try FileIO.createExclusively(data, at: files.request) ? files : nil
     }
 

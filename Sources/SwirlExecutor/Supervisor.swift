@@ -76,7 +76,7 @@ public enum Supervisor {
                 startedAt: Date(), finishedAt: Date())
         }
         do {
-            try FileIO.writeAtomically(PodJSON.encoder().encode(result), to: files.result)
+            try FileIO.writeAtomically(PodJSON.encode(result), to: files.result)
             try FileIO.makeDirectory(layout.doneDirectory)
             try FileIO.writeAtomically(Data(), to: layout.doneMarker(podName))
         } catch {
