@@ -105,6 +105,89 @@ public enum NodeJSON {
     }
 }
 
+extension NodeJSON {
+    /// Appends the compact JSON that `encode(_:dates: .argo)` writes for the node of a stored row in the fast shape,
+    /// without building the node: values are copied as they are (the row was written by `encode` too) and only the
+    /// times are rewritten (seconds since 1970 → RFC 3339). Keys keep the row's order. False, with `out` as it was,
+    /// for a row in another shape: decode that one.
+    public static func appendArgoJSON(storedRow row: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) -> Bool {
+        let mark = out.count
+        var reader = JSONByteReader(bytes: row)
+        var required = 0  // one bit per key every node has: id, name, displayName, type, phase
+        var first = true
+        let ok = reader.objectWithRawKeys { reader, key in
+            func named(_ literal: StaticString) -> Bool {
+                key.count == literal.utf8CodeUnitCount && literal.withUTF8Buffer { key.elementsEqual($0) }
+            }
+            out.append(first ? UInt8(ascii: "{") : UInt8(ascii: ","))
+            first = false
+            out.append(UInt8(ascii: "\""))
+            out.append(contentsOf: key)
+            out.append(contentsOf: [UInt8(ascii: "\""), UInt8(ascii: ":")])
+            reader.skipSpace()
+            let start = reader.index
+            if named("id") || named("name") || named("displayName") {
+                required |= named("id") ? 1 : named("name") ? 2 : 4
+                guard reader.skipString() else { return false }
+            } else if named("type") {
+                guard let type = reader.string(), NodeType(rawValue: type) != nil else { return false }
+                required |= 8
+            } else if named("phase") {
+                guard let phase = reader.string(), NodePhase(rawValue: phase) != nil else { return false }
+                required |= 16
+            } else if named("templateName") || named("templateScope") || named("boundaryID") || named("message")
+                || named("progress") || named("podIP") || named("hostNodeName") || named("podName")
+            {
+                guard reader.skipString() else { return false }
+            } else if named("startedAt") || named("finishedAt") {
+                guard let seconds = reader.number() else { return false }
+                JSONByteWriter.appendString(ArgoTime.format(Date(timeIntervalSince1970: seconds)), to: &out)
+                return true
+            } else if named("daemoned") {
+                guard reader.bool() != nil else { return false }
+            } else if named("children") || named("outboundNodes") {
+                guard reader.take(UInt8(ascii: "[")) else { return false }
+                if !reader.take(UInt8(ascii: "]")) {
+                    repeat {
+                        guard reader.skipString() else { return false }
+                    } while reader.take(UInt8(ascii: ","))
+                    guard reader.take(UInt8(ascii: "]")) else { return false }
+                }
+            } else if named("outputs") {
+                // Only `result` and `exitCode` strings, as `encode` writes them (in any order: the pretty printer
+                // sorts keys). A null member, which decoding would drop, sends the row the slow way.
+                let simple = reader.object { reader, key in
+                    (key == "result" || key == "exitCode") && reader.skipString()
+                }
+                guard simple, !Self.containsNullMember(UnsafeBufferPointer(rebasing: row[start..<reader.index])) else {
+                    return false
+                }
+            } else {
+                return false
+            }
+            out.append(contentsOf: row[start..<reader.index])
+            return true
+        }
+        reader.skipSpace()
+        guard ok, reader.index == row.count, required == 31 else {
+            out.removeSubrange(mark...)
+            return false
+        }
+        out.append(UInt8(ascii: "}"))
+        return true
+    }
+
+    /// Whether `:null` occurs in the bytes (possibly inside a string: then the caller only takes the slow way).
+    private static func containsNullMember(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        let pattern: [UInt8] = Array(":null".utf8)
+        guard bytes.count >= pattern.count else { return false }
+        for start in 0...(bytes.count - pattern.count) where bytes[start] == UInt8(ascii: ":") {
+            if pattern.indices.allSatisfy({ bytes[start + $0] == pattern[$0] }) { return true }
+        }
+        return false
+    }
+}
+
 extension JSONByteReader {
     /// The node of a stored row in the fast shape (see `NodeRowCodec`), nil otherwise.
     mutating func node() -> NodeStatus? {

@@ -20,3 +20,28 @@ public struct NodeList: Sendable {
 
     public var count: Int { ids.count }
 }
+
+/// A workflow's node rows as stored (`NodeJSON`'s stored shape, or Codable's), undecoded: what `swirl get -o json`
+/// rewrites into Argo's JSON without building a node per row.
+public struct StoredNodeRows: Sendable {
+    /// The node IDs (the rows' keys), `ids[i]` being row `i`'s.
+    public private(set) var ids: ContiguousArray<String> = []
+    /// The rows' JSON, one after another.
+    public private(set) var bytes: [UInt8] = []
+    /// Where each row ends in `bytes`.
+    private var ends: [Int] = []
+
+    public init() {}
+
+    public var count: Int { ids.count }
+
+    /// Appends one row (its bytes are copied).
+    public mutating func append(id: String, json: UnsafeBufferPointer<UInt8>) {
+        ids.append(id)
+        bytes.append(contentsOf: json)
+        ends.append(bytes.count)
+    }
+
+    /// The byte range of row `index` in `bytes`.
+    public func range(_ index: Int) -> Range<Int> { (index == 0 ? 0 : ends[index - 1])..<ends[index] }
+}

@@ -66,7 +66,7 @@ public enum PrettyJSON {
 
         mutating func newline(_ indent: Int) {
             out.append(0x0A)
-            out.append(contentsOf: repeatElement(UInt8(ascii: " "), count: indent))
+            Spaces.append(indent, to: &out)
         }
 
         /// The byte range of the string starting at `index` (quotes included), after checking its escapes.
@@ -86,18 +86,23 @@ public enum PrettyJSON {
             return nil
         }
 
-        /// Copies a string, turning `\/` into `/` as `.withoutEscapingSlashes` prints it.
+        /// Copies a string, turning `\/` into `/` as `.withoutEscapingSlashes` prints it: the runs between
+        /// backslashes are copied whole (byte by byte, this was the printer's largest cost).
         mutating func copyString(_ range: Range<Int>) {
+            guard let base = bytes.baseAddress else { return }
+            var run = range.lowerBound
             var i = range.lowerBound
             while i < range.upperBound {
-                if bytes[i] == UInt8(ascii: "\\"), i + 1 < range.upperBound, bytes[i + 1] == UInt8(ascii: "/") {
+                guard let found = memchr(base + i, Int32(UInt8(ascii: "\\")), range.upperBound - i) else { break }
+                i = base.distance(to: found.assumingMemoryBound(to: UInt8.self))
+                if i + 1 < range.upperBound, bytes[i + 1] == UInt8(ascii: "/") {
+                    out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[run..<i]))
                     out.append(UInt8(ascii: "/"))
-                    i += 2
-                } else {
-                    out.append(bytes[i])
-                    i += 1
+                    run = i + 2
                 }
+                i += 2
             }
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[run..<range.upperBound]))
         }
 
         /// Skips a value without printing it; its range.
@@ -276,6 +281,20 @@ public enum PrettyJSON {
             newline(indent)
             out.append(UInt8(ascii: "]"))
             return true
+        }
+    }
+}
+
+/// Indentation without a generic `repeatElement` append per line.
+enum Spaces {
+    private static let run = [UInt8](repeating: UInt8(ascii: " "), count: 64)
+
+    static func append(_ count: Int, to out: inout [UInt8]) {
+        var left = count
+        while left > 0 {
+            let part = min(left, run.count)
+            run.withUnsafeBufferPointer { out.append(contentsOf: UnsafeBufferPointer(rebasing: $0[0..<part])) }
+            left -= part
         }
     }
 }

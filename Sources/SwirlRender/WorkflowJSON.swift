@@ -76,9 +76,21 @@ public enum WorkflowJSON {
         return true
     }
 
+    /// The same, from the workflow's node rows as stored, rewritten without decoding them where they have the
+    /// common shape (see `NodeJSON.appendArgoJSON`): the same bytes as from the decoded nodes.
+    public static func write(
+        manifestJSON: String, metadata: ObjectMeta, status: WorkflowStatus, rows: StoredNodeRows,
+        to sink: (UnsafeBufferPointer<UInt8>) -> Void
+    ) throws -> Bool {
+        guard let chunks = try chunks(manifestJSON: manifestJSON, metadata: metadata, status: status, nodes: rows)
+        else { return false }
+        for chunk in chunks { chunk.withUnsafeBufferPointer(sink) }
+        return true
+    }
+
     /// The document as consecutive byte chunks.
     static func chunks(
-        manifestJSON: String, metadata: ObjectMeta, status: WorkflowStatus, nodes: NodeList
+        manifestJSON: String, metadata: ObjectMeta, status: WorkflowStatus, nodes: some NodeJSONSource
     ) throws -> [ArraySlice<UInt8>]? {
         var header = status
         header.nodes = [:]
@@ -125,7 +137,7 @@ public enum WorkflowJSON {
     }
 
     /// The pretty `nodes` object in pieces, its entries in byte order of their IDs, `indent` spaces deep.
-    private static func nodesBlock(_ nodes: NodeList, indent: Int) throws -> [ArraySlice<UInt8>]? {
+    private static func nodesBlock(_ nodes: some NodeJSONSource, indent: Int) throws -> [ArraySlice<UInt8>]? {
         let order = ByteOrder.sortedIndices(nodes.ids)
         let parts = order.count >= 2_000 ? min(ProcessInfo.processInfo.activeProcessorCount, 8) : 1
         let size = (order.count + parts - 1) / parts
@@ -141,15 +153,11 @@ public enum WorkflowJSON {
                     let index = order[position]
                     if position > 0 { out.append(UInt8(ascii: ",")) }
                     out.append(0x0A)
-                    out.append(contentsOf: repeatElement(UInt8(ascii: " "), count: indent + 2))
+                    Spaces.append(indent + 2, to: &out)
                     JSONByteWriter.appendString(nodes.ids[index], to: &out)
                     out.append(contentsOf: [0x20, UInt8(ascii: ":"), 0x20])
                     compact.removeAll(keepingCapacity: true)
-                    if let fast = NodeJSON.encode(nodes.nodes[index], dates: .argo) {
-                        compact.append(contentsOf: fast.utf8)
-                    } else {
-                        compact.append(contentsOf: try encoder.encode(nodes.nodes[index]))
-                    }
+                    try nodes.appendCompactArgoJSON(index, encoder: encoder, to: &compact)
                     let ok = compact.withUnsafeBufferPointer { PrettyJSON.append($0, indent: indent + 2, to: &out) }
                     if !ok { return nil }
                 }
@@ -205,5 +213,41 @@ public enum WorkflowJSON {
         }
         out.append(UInt8(ascii: "}"))
         out.append(contentsOf: bytes[nodesRange.upperBound...])
+    }
+}
+
+/// Where the nodes of `get -o json` come from: decoded nodes, or stored rows.
+protocol NodeJSONSource: Sendable {
+    var ids: ContiguousArray<String> { get }
+    var count: Int { get }
+    /// Appends node `index` as compact Argo JSON (what `WorkflowObject.jsonEncoder` writes for it, uncompressed).
+    func appendCompactArgoJSON(_ index: Int, encoder: JSONEncoder, to out: inout [UInt8]) throws
+}
+
+extension NodeList: NodeJSONSource {
+    func appendCompactArgoJSON(_ index: Int, encoder: JSONEncoder, to out: inout [UInt8]) throws {
+        if let fast = NodeJSON.encode(nodes[index], dates: .argo) {
+            out.append(contentsOf: fast.utf8)
+        } else {
+            out.append(contentsOf: try encoder.encode(nodes[index]))
+        }
+    }
+}
+
+extension StoredNodeRows: NodeJSONSource {
+    func appendCompactArgoJSON(_ index: Int, encoder: JSONEncoder, to out: inout [UInt8]) throws {
+        try bytes.withUnsafeBufferPointer { all in
+            let row = UnsafeBufferPointer(rebasing: all[range(index)])
+            if NodeJSON.appendArgoJSON(storedRow: row, to: &out) { return }
+            // Another shape: decoded as the store decodes it, then written as for a decoded node.
+            let node =
+                try NodeJSON.decode(bytes: row)
+                ?? WorkflowObject.storageDecoder().decode(NodeStatus.self, from: Data(row))
+            if let fast = NodeJSON.encode(node, dates: .argo) {
+                out.append(contentsOf: fast.utf8)
+            } else {
+                out.append(contentsOf: try encoder.encode(node))
+            }
+        }
     }
 }

@@ -169,6 +169,22 @@ public struct JSONByteReader {
         return value?.isFinite == true ? value : nil
     }
 
+    /// Skips a string without building it; false when there is none or it is malformed (unterminated, or a raw
+    /// control character).
+    public mutating func skipString() -> Bool {
+        guard take(UInt8(ascii: "\"")) else { return false }
+        while index < bytes.count {
+            let byte = bytes[index]
+            if byte == UInt8(ascii: "\"") {
+                index += 1
+                return true
+            }
+            if byte < 0x20 { return false }
+            index += byte == UInt8(ascii: "\\") ? 2 : 1
+        }
+        return false
+    }
+
     public mutating func bool() -> Bool? {
         skipSpace()
         if bytes.count - index >= 4, bytes[index] == UInt8(ascii: "t"), bytes[index + 1] == UInt8(ascii: "r"),

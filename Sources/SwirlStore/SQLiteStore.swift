@@ -264,6 +264,38 @@ public final class SQLiteStore: WorkflowStore, @unchecked Sendable {
         return (try header.result(), NodeList(ids: ids, nodes: nodes))
     }
 
+    public func workflowForJSON(named name: String) throws -> (workflow: StoredWorkflow, rows: StoredNodeRows)? {
+        try db.read { db in
+            guard
+                let row = try Row.fetchOne(
+                    db.cachedStatement(sql: "\(Self.workflowColumns) WHERE workflow.name = ?"), arguments: [name])
+            else { return nil }
+            let uid: String = row["uid"]
+            let values = WorkflowRow(row)
+            let header = SideTask { [self] in try stored(from: values, nodes: [:], templates: false) }
+            var rows = StoredNodeRows()
+            let statement = try db.cachedStatement(sql: "SELECT id, data FROM node WHERE workflow_uid = ?")
+            try statement.setArguments([uid])
+            let raw = statement.sqliteStatement
+            defer { sqlite3_reset(raw) }
+            while true {
+                let code = sqlite3_step(raw)
+                if code == SQLITE_DONE { break }
+                guard code == SQLITE_ROW else {
+                    throw DatabaseError(
+                        resultCode: ResultCode(rawValue: code),
+                        message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
+                }
+                let id = sqlite3_column_text(raw, 0).map { String(cString: $0) } ?? ""
+                rows.append(
+                    id: id,
+                    json: UnsafeBufferPointer(
+                        start: sqlite3_column_text(raw, 1), count: Int(sqlite3_column_bytes(raw, 1))))
+            }
+            return (try header.result(), rows)
+        }
+    }
+
     public func workflowForDisplay(named name: String) throws -> (workflow: StoredWorkflow, nodes: NodeList)? {
         try db.read { try loadList($0, where: "name", name, templates: false) }
     }

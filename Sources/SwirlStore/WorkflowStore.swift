@@ -113,6 +113,8 @@ public protocol WorkflowStore: Sendable {
     /// The workflow without its templates, with its nodes as a list instead of in `status.nodes` (which is left
     /// empty): what drawing its node table needs.
     func workflowForDisplay(named name: String) throws -> (workflow: StoredWorkflow, nodes: NodeList)?
+    /// The workflow without its templates, with its node rows as stored, undecoded: what `get -o json` rewrites.
+    func workflowForJSON(named name: String) throws -> (workflow: StoredWorkflow, rows: StoredNodeRows)?
     /// Every workflow, newest first, without nodes.
     func listWorkflows() throws -> [StoredWorkflow]
     /// Every workflow, newest first, without nodes; `templates: false` leaves `spec.templates` empty (a big DAG's
@@ -168,6 +170,19 @@ extension WorkflowStore {
 
     public func latestWorkflowName() throws -> String? {
         try listWorkflows().first?.name
+    }
+
+    public func workflowForJSON(named name: String) throws -> (workflow: StoredWorkflow, rows: StoredNodeRows)? {
+        guard let (stored, list) = try workflowForDisplay(named: name) else { return nil }
+        let encoder = WorkflowObject.storageEncoder()
+        var rows = StoredNodeRows()
+        for (index, id) in list.ids.enumerated() {
+            let json =
+                try NodeJSON.encode(list.nodes[index]).map { Array($0.utf8) }
+                ?? Array(encoder.encode(list.nodes[index]))
+            json.withUnsafeBufferPointer { rows.append(id: id, json: $0) }
+        }
+        return (stored, rows)
     }
 
     public func workflowForDisplay(named name: String) throws -> (workflow: StoredWorkflow, nodes: NodeList)? {

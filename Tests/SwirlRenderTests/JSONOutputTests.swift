@@ -86,6 +86,62 @@ import Testing
             manifestJSON: manifest, metadata: wf.metadata, status: header, nodes: NodeList(wf.status.nodes))
         #expect(document == expected)
     }
+
+    /// `get -o json` rewrites stored rows without decoding them where it can (`NodeJSON.appendArgoJSON`): the
+    /// document must be byte for byte the one the encoder prints, for rows of every shape, awkward strings, and
+    /// rows holding nulls (which decoding drops).
+    @Test func documentFromStoredRowsEqualsTheEncodedWorkflowObject() throws {
+        var wf = Fx.stepsExample()
+        var random = Random(state: 11)
+        var rows = StoredNodeRows()
+        let storage = WorkflowObject.storageEncoder()
+        func add(_ node: NodeStatus, row: String? = nil) throws {
+            wf.status.nodes[node.id] = node
+            let text = try row ?? NodeJSON.encode(node) ?? String(decoding: storage.encode(node), as: UTF8.self)
+            var bytes = Array(text.utf8)
+            bytes.withUnsafeMutableBufferPointer { rows.append(id: node.id, json: UnsafeBufferPointer($0)) }
+        }
+        for index in 0..<600 {
+            var node = Fx.node(
+                "r-\(index)", "steps-z2zdn[2].\(random.text())", display: random.text(), .pod,
+                index % 5 == 0 ? .failed : .succeeded, template: random.text(), boundary: "steps-z2zdn",
+                children: index % 7 == 0 ? ["a/\(index)", random.text()] : nil, start: 1_000 + Double(index) / 3,
+                end: index % 4 == 0 ? nil : 2_000.5 + Double(index), message: index % 2 == 0 ? random.text() : nil)
+            node.daemoned = index % 9 == 0 ? true : nil
+            if index % 3 == 0 { node.outputs = Outputs(result: random.text(), exitCode: "\(index % 2)") }
+            if index % 50 == 0 { node.inputs = Inputs(parameters: [Parameter(name: "in", value: random.text())]) }
+            if index % 60 == 0 { node.outputs = Outputs(parameters: [Parameter(name: "o", value: "v")]) }
+            try add(node)
+        }
+        // Members that decoding drops: the rewrite must not copy them.
+        var nulls = Fx.node("z-1", "steps-z2zdn[3].nulls", .pod, start: 5, end: 6)
+        nulls.outputs = Outputs(result: "x")
+        let plain = try #require(NodeJSON.encode(nulls))
+        let withNulls =
+            "{\"message\":null,"
+            + plain.dropFirst().replacingOccurrences(
+                of: #""outputs":{"result":"x"}"#, with: #""outputs":{"exitCode":null,"result":"x"}"#)
+        #expect(withNulls.contains("exitCode\":null"))
+        try add(nulls, row: withNulls)
+        let manifest = String(decoding: try storage.encode(wf.workflow), as: UTF8.self)
+        let expected = String(decoding: try WorkflowObject.jsonEncoder().encode(wf), as: UTF8.self)
+        var header = wf.status
+        for (id, node) in header.nodes where rows.ids.contains(id) == false {
+            try add(node)
+        }
+        header.nodes = [:]
+        var document: [UInt8] = []
+        #expect(
+            try WorkflowJSON.write(
+                manifestJSON: manifest, metadata: wf.metadata, status: header, rows: rows,
+                to: { document.append(contentsOf: $0) }))
+        let lines = String(decoding: document, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
+        let wanted = expected.split(separator: "\n", omittingEmptySubsequences: false)
+        let first = zip(lines, wanted).enumerated().first { $0.element.0 != $0.element.1 }?.offset
+        #expect(
+            first == nil && lines.count == wanted.count,
+            "first difference at line \(first ?? -1): \(first.map { "\(lines[$0]) ≠ \(wanted[$0])" } ?? "count")")
+    }
 }
 
 extension SplitMix64 {

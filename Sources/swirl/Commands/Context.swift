@@ -64,6 +64,14 @@ struct CLIContext {
         return stored
     }
 
+    /// The workflow without templates and its node rows as stored, for `get -o json`.
+    func workflowForJSON(named name: String) throws -> (workflow: StoredWorkflow, rows: StoredNodeRows) {
+        var name = name
+        if name == "@latest", let latest = try store.latestWorkflowName() { name = latest }
+        guard let found = try store.workflowForJSON(named: name) else { throw try notFound(name) }
+        return found
+    }
+
     /// The workflow without templates and its nodes as a list, for drawing its node table.
     func workflowForDisplay(named name: String) throws -> (workflow: StoredWorkflow, nodes: NodeList) {
         var name = name

@@ -27,18 +27,18 @@ struct GetCommand: AsyncParsableCommand {
         }
         for name in names {
             if output == "json" {
-                let (stored, nodes) = try context.workflowForDisplay(named: name)
+                let (stored, rows) = try context.workflowForJSON(named: name)
                 let object = stored.object
                 if let manifest = stored.manifestJSON,
                     try WorkflowJSON.write(
-                        manifestJSON: manifest, metadata: object.metadata, status: object.status, nodes: nodes,
+                        manifestJSON: manifest, metadata: object.metadata, status: object.status, rows: rows,
                         to: writeToStandardOutput)
                 {
                     writeToStandardOutput(UnsafeBufferPointer(start: [UInt8(ascii: "\n")], count: 1))
                 } else {
                     print(try Output.json(try context.workflow(named: name).object))
                 }
-                CLIContext.keepUntilExit((stored, nodes))
+                CLIContext.keepUntilExit((stored, rows))
                 continue
             }
             if output == nil || output == "wide" {
