@@ -70,10 +70,7 @@ public enum WorkflowJSON {
         manifestJSON: String, metadata: ObjectMeta, status: WorkflowStatus, nodes: NodeList,
         to sink: (UnsafeBufferPointer<UInt8>) -> Void
     ) throws -> Bool {
-        guard let chunks = try chunks(manifestJSON: manifestJSON, metadata: metadata, status: status, nodes: nodes)
-        else { return false }
-        for chunk in chunks { chunk.withUnsafeBufferPointer(sink) }
-        return true
+        try emit(chunks(manifestJSON: manifestJSON, metadata: metadata, status: status, nodes: nodes), to: sink)
     }
 
     /// The same, from the workflow's node rows as stored, rewritten without decoding them where they have the
@@ -82,8 +79,12 @@ public enum WorkflowJSON {
         manifestJSON: String, metadata: ObjectMeta, status: WorkflowStatus, rows: StoredNodeRows,
         to sink: (UnsafeBufferPointer<UInt8>) -> Void
     ) throws -> Bool {
-        guard let chunks = try chunks(manifestJSON: manifestJSON, metadata: metadata, status: status, nodes: rows)
-        else { return false }
+        try emit(chunks(manifestJSON: manifestJSON, metadata: metadata, status: status, nodes: rows), to: sink)
+    }
+
+    /// Hands the chunks to `sink` one by one; false when there are none (the document cannot be made this way).
+    private static func emit(_ chunks: [ArraySlice<UInt8>]?, to sink: (UnsafeBufferPointer<UInt8>) -> Void) -> Bool {
+        guard let chunks else { return false }
         for chunk in chunks { chunk.withUnsafeBufferPointer(sink) }
         return true
     }

@@ -237,26 +237,10 @@ public final class SQLiteStore: WorkflowStore, @unchecked Sendable {
         let header = SideTask { [self] in try stored(from: values, nodes: [:], templates: templates) }
         // No `count(*)` first to size the arrays: node rows hold their JSON, so counting reads every page of them.
         let rows = NodeRowDecoder(decoder: decoder)
-        // Stepped through SQLite's C API: GRDB's row cursor cost more per row than SQLite itself on big workflows.
         // Only `data`: a row's key is its node's `id` (see `write`), taken from the decoded node on another core.
-        let statement = try db.cachedStatement(sql: "SELECT data FROM node WHERE workflow_uid = ?")
-        try statement.setArguments([uid])
-        let raw = statement.sqliteStatement
-        defer { sqlite3_reset(raw) }
-        while true {
-            let code = sqlite3_step(raw)
-            if code == SQLITE_DONE { break }
-            guard code == SQLITE_ROW else {
-                throw DatabaseError(
-                    resultCode: ResultCode(rawValue: code),
-                    message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
-            }
+        try forEachNodeRow(db, uid: uid, columns: "data") { raw in
             // The row's bytes are appended to one buffer in place: no String per row.
-            if let bytes = sqlite3_column_text(raw, 0) {
-                rows.append(UnsafeBufferPointer(start: bytes, count: Int(sqlite3_column_bytes(raw, 0))))
-            } else {
-                rows.append(UnsafeBufferPointer(start: nil, count: 0))
-            }
+            rows.append(Self.text(raw, column: 0))
         }
         let nodes = try rows.finish()
         // Through a buffer pointer: an array's subscript would copy each whole node to read its `id`.
@@ -274,26 +258,39 @@ public final class SQLiteStore: WorkflowStore, @unchecked Sendable {
             let values = WorkflowRow(row)
             let header = SideTask { [self] in try stored(from: values, nodes: [:], templates: false) }
             var rows = StoredNodeRows()
-            let statement = try db.cachedStatement(sql: "SELECT id, data FROM node WHERE workflow_uid = ?")
-            try statement.setArguments([uid])
-            let raw = statement.sqliteStatement
-            defer { sqlite3_reset(raw) }
-            while true {
-                let code = sqlite3_step(raw)
-                if code == SQLITE_DONE { break }
-                guard code == SQLITE_ROW else {
-                    throw DatabaseError(
-                        resultCode: ResultCode(rawValue: code),
-                        message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
-                }
-                let id = sqlite3_column_text(raw, 0).map { String(cString: $0) } ?? ""
+            try forEachNodeRow(db, uid: uid, columns: "id, data") { raw in
                 rows.append(
-                    id: id,
-                    json: UnsafeBufferPointer(
-                        start: sqlite3_column_text(raw, 1), count: Int(sqlite3_column_bytes(raw, 1))))
+                    id: String(decoding: Self.text(raw, column: 0), as: UTF8.self), json: Self.text(raw, column: 1))
             }
             return (try header.result(), rows)
         }
+    }
+
+    /// Steps through a workflow's node rows with SQLite's C API (GRDB's row cursor cost more per row than SQLite
+    /// itself on big workflows), handing `row` the statement positioned on each.
+    private func forEachNodeRow(
+        _ db: Database, uid: String, columns: String, _ row: (OpaquePointer) throws -> Void
+    ) throws {
+        let statement = try db.cachedStatement(sql: "SELECT \(columns) FROM node WHERE workflow_uid = ?")
+        try statement.setArguments([uid])
+        let raw = statement.sqliteStatement
+        defer { sqlite3_reset(raw) }
+        while true {
+            let code = sqlite3_step(raw)
+            if code == SQLITE_DONE { return }
+            guard code == SQLITE_ROW else {
+                throw DatabaseError(
+                    resultCode: ResultCode(rawValue: code),
+                    message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
+            }
+            try row(raw)
+        }
+    }
+
+    /// A text column's bytes, valid until the statement moves on (empty for NULL).
+    private static func text(_ statement: OpaquePointer, column: Int32) -> UnsafeBufferPointer<UInt8> {
+        UnsafeBufferPointer(
+            start: sqlite3_column_text(statement, column), count: Int(sqlite3_column_bytes(statement, column)))
     }
 
     public func workflowForDisplay(named name: String) throws -> (workflow: StoredWorkflow, nodes: NodeList)? {
