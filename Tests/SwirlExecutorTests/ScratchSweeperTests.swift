@@ -20,6 +20,39 @@ struct ScratchSweeperTests {
         return root
     }
 
+    @Test func theUsualTreeAndOneWithLeftoversAreRemovedEntirely() throws {
+        let root = try temporaryRoot()
+        defer { try? FileManager.default.removeItem(at: root) }
+        func usualTree(_ name: String) throws -> PodFiles {
+            let files = PodFiles(LocalPath(root.appendingPathComponent(name, isDirectory: true)))
+            for directory in [
+                files.layer.appendingPathComponent("upper"), files.layer.appendingPathComponent("work/work"),
+                files.merged, files.tmp, files.status,
+            ] {
+                try FileIO.makeDirectory(directory)
+            }
+            for file in [
+                files.directLaunch, files.supervisorLog, files.sandboxPGID, files.sandboxScript, files.statusExit,
+            ] {
+                try FileIO.write(Data("x".utf8), to: file)
+            }
+            return files
+        }
+        let usual = try usualTree("usual")
+        let leftovers = try usualTree("leftovers")
+        try FileIO.write(Data("step".utf8), to: leftovers.layer.appendingPathComponent("upper/etc-file"))
+        try FileIO.makeDirectory(leftovers.tmp.appendingPathComponent("deep/er"))
+        try FileIO.write(Data("tmp".utf8), to: leftovers.tmp.appendingPathComponent("deep/er/f"))
+        try FileIO.makeDirectory(leftovers.outputs)
+        try FileIO.write(Data("v".utf8), to: leftovers.output(0))
+        try FileIO.write(Data("unknown".utf8), to: leftovers.scratch.appendingPathComponent("something-new"))
+        for files in [usual, leftovers] {
+            ScratchSpace.remove(files)
+            #expect(!FileIO.exists(files.scratch), "\(files.scratch.path) is still there")
+        }
+        ScratchSpace.remove(usual)  // already gone: nothing to do, no error
+    }
+
     @Test func drainRemovesEverythingQueued() throws {
         let root = try temporaryRoot()
         defer { try? FileManager.default.removeItem(at: root) }
