@@ -30,15 +30,23 @@ final class SandboxFixture: @unchecked Sendable {
 
     /// Writes the request like `start` does, then supervises it on a dedicated thread (not the test's pool).
     func run(_ request: PodRequest) async throws -> PodResult {
+        try await runTimed(request).result
+    }
+
+    /// `run`, with the time the supervisor took on its thread: not the time the test's task then waits for a thread
+    /// of the test runner's pool to go on (seconds, when other suites hold them all).
+    func runTimed(_ request: PodRequest) async throws -> (result: PodResult, duration: Duration) {
         try requireSandboxTools()
         let files = try #require(try executor.writeRequest(request))
-        let result: PodResult? = await withCheckedContinuation { continuation in
+        let (result, duration): (PodResult?, Duration) = await withCheckedContinuation { continuation in
             let thread = Thread {
-                continuation.resume(returning: Supervisor.runInProcess(podDirectory: files.directory.url))
+                let started = ContinuousClock.now
+                let result = Supervisor.runInProcess(podDirectory: files.directory.url)
+                continuation.resume(returning: (result, ContinuousClock.now - started))
             }
             thread.start()
         }
-        return try #require(result)
+        return (try #require(result), duration)
     }
 }
 
