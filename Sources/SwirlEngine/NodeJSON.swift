@@ -49,12 +49,7 @@ public enum NodeJSON {
         func strings(_ name: StaticString, _ values: [String]?) {
             guard let values else { return }
             key(name)
-            out.append(UInt8(ascii: "["))
-            for (index, value) in values.enumerated() {
-                if index > 0 { out.append(UInt8(ascii: ",")) }
-                JSONByteWriter.appendString(value, to: &out)
-            }
-            out.append(UInt8(ascii: "]"))
+            JSONByteWriter.appendStrings(values, to: &out)
         }
         func date(_ name: StaticString, _ value: Date?) {
             guard let value else { return }

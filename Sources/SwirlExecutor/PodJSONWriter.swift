@@ -103,12 +103,7 @@ struct PodJSONWriter {
 
     private mutating func strings(_ name: StaticString, _ values: [String]) {
         key(name)
-        out.append(UInt8(ascii: "["))
-        for (index, value) in values.enumerated() {
-            if index > 0 { out.append(UInt8(ascii: ",")) }
-            JSONByteWriter.appendString(value, to: &out)
-        }
-        out.append(UInt8(ascii: "]"))
+        JSONByteWriter.appendStrings(values, to: &out)
     }
 
     /// A string map, keys in byte order as `.sortedKeys` writes them.

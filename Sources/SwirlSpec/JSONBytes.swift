@@ -24,6 +24,16 @@ public enum JSONByteWriter {
         }
         out.append(UInt8(ascii: "\""))
     }
+
+    /// A JSON array of strings, escaped as `appendString` does.
+    public static func appendStrings(_ values: [String], to out: inout [UInt8]) {
+        out.append(UInt8(ascii: "["))
+        for (index, value) in values.enumerated() {
+            if index > 0 { out.append(UInt8(ascii: ",")) }
+            appendString(value, to: &out)
+        }
+        out.append(UInt8(ascii: "]"))
+    }
 }
 
 /// A forward-only reader of one JSON text, for hot paths where Codable is too slow (stored node rows, manifest
