@@ -362,10 +362,14 @@ public final class SQLiteStore: WorkflowStore, @unchecked Sendable {
                 try batch.status.outputs.map { try json($0) }, try batch.manifest.map { try json($0) }
             )
         }
-        // Cached statements: this runs once per event batch, and preparing SQL showed in profiles.
-        try db.write { db in
-            for (batch, nodes, outputs, manifest) in encoded {
-                try write(batch, nodes: nodes, outputs: outputs, manifest: manifest, in: db)
+        // Cached statements, the transaction's too: this runs once per event batch (once per step of a running
+        // workflow), and GRDB's `write` prepares `BEGIN` and `COMMIT` afresh each time: a third of this
+        // function's time in a profile of 1,000 steps.
+        try db.writeWithoutTransaction { db in
+            try db.inCachedImmediateTransaction {
+                for (batch, nodes, outputs, manifest) in encoded {
+                    try write(batch, nodes: nodes, outputs: outputs, manifest: manifest, in: db)
+                }
             }
         }
     }
@@ -616,6 +620,22 @@ public final class SQLiteStore: WorkflowStore, @unchecked Sendable {
         try db.write { db in
             try db.execute(sql: "DELETE FROM template WHERE kind = ? AND name = ?", arguments: [kind, name])
             return db.changesCount > 0
+        }
+    }
+}
+
+extension Database {
+    /// Runs `body` in an immediate transaction whose `BEGIN` and `COMMIT` statements are prepared once per
+    /// connection (GRDB's `write` and `inTransaction` prepare them on every call); rolls back when `body` or the
+    /// commit throws.
+    func inCachedImmediateTransaction(_ body: () throws -> Void) throws {
+        try cachedStatement(sql: "BEGIN IMMEDIATE TRANSACTION").execute()
+        do {
+            try body()
+            try cachedStatement(sql: "COMMIT TRANSACTION").execute()
+        } catch {
+            if isInsideTransaction { try? execute(sql: "ROLLBACK TRANSACTION") }
+            throw error
         }
     }
 }
