@@ -19,17 +19,27 @@ enum FileIO {
         try writeAll(data, to: fd, path: url.path)
     }
 
+    /// Creates or truncates `url` and writes `bytes` to it (no `fsync`).
+    static func write(_ bytes: [UInt8], to url: LocalPath) throws {
+        let fd = open(url.path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw ExecutorError.system(call: "open", path: url.path, errno: errno) }
+        defer { close(fd) }
+        try bytes.withUnsafeBytes { try writeAll($0, to: fd, path: url.path) }
+    }
+
     private static func writeAll(_ data: Data, to fd: Int32, path: String) throws {
-        try data.withUnsafeBytes { buffer in
-            var offset = 0
-            while offset < buffer.count {
-                let written = Glibc.write(fd, buffer.baseAddress! + offset, buffer.count - offset)
-                if written < 0 {
-                    if errno == EINTR { continue }
-                    throw ExecutorError.system(call: "write", path: path, errno: errno)
-                }
-                offset += written
+        try data.withUnsafeBytes { try writeAll($0, to: fd, path: path) }
+    }
+
+    private static func writeAll(_ buffer: UnsafeRawBufferPointer, to fd: Int32, path: String) throws {
+        var offset = 0
+        while offset < buffer.count {
+            let written = Glibc.write(fd, buffer.baseAddress! + offset, buffer.count - offset)
+            if written < 0 {
+                if errno == EINTR { continue }
+                throw ExecutorError.system(call: "write", path: path, errno: errno)
             }
+            offset += written
         }
     }
 
@@ -68,6 +78,18 @@ enum FileIO {
         if mkdir(url.path, 0o755) != 0 && errno != EEXIST {
             throw ExecutorError.system(call: "mkdir", path: url.path, errno: errno)
         }
+    }
+
+    /// Creates the directory `url` (and its parents) and tells whether this call made it: false when it was
+    /// there already.
+    static func makeNewDirectory(_ url: LocalPath) throws -> Bool {
+        if mkdir(url.path, 0o755) == 0 { return true }
+        if errno == EEXIST { return false }
+        guard errno == ENOENT else { throw ExecutorError.system(call: "mkdir", path: url.path, errno: errno) }
+        try makeDirectory(url.deletingLastPathComponent())
+        if mkdir(url.path, 0o755) == 0 { return true }
+        if errno == EEXIST { return false }
+        throw ExecutorError.system(call: "mkdir", path: url.path, errno: errno)
     }
 
     static func exists(_ url: LocalPath) -> Bool {

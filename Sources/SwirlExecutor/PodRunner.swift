@@ -44,7 +44,8 @@ struct PodRunner {
 
     /// Checks the tools, resolves volumes, stages input artifacts and writes the sandbox script. With a
     /// `doneMarker`, the script itself records its start and creates the marker when it is done (direct launch).
-    func prepare(_ request: PodRequest, doneMarker: LocalPath? = nil) -> Preparation {
+    /// `skeletonReady`: the scratch directory is a new pod's spare skeleton, with nothing to clear or create.
+    func prepare(_ request: PodRequest, doneMarker: LocalPath? = nil, skeletonReady: Bool = false) -> Preparation {
         let startedAt = Date()
         func failure(_ message: String) -> Preparation {
             .failed(PodResult(exitCode: nil, error: message, startedAt: startedAt, finishedAt: Date()))
@@ -89,7 +90,7 @@ struct PodRunner {
             environment: SandboxEnvironment.variables(for: request, hostPath: hostPath))
         script.doneMarker = doneMarker
         do {
-            try prepareDirectories(request, bindings: bindings, script: script)
+            try prepareDirectories(request, bindings: bindings, script: script, skeletonReady: skeletonReady)
         } catch {
             return failure("could not prepare the pod directory \(files.directory.path): \(error)")
         }
@@ -177,26 +178,25 @@ struct PodRunner {
     }
 
     /// Creates the directories the sandbox binds and writes the script (and the script template's source).
-    private func prepareDirectories(_ request: PodRequest, bindings: [VolumeBinding], script: SandboxScript) throws {
-        FileIO.remove(files.status)
-        FileIO.remove(files.artifactsOut)
-        if !request.outputArtifacts.isEmpty {
-            FileIO.remove(files.artifactCopyErrors)
-            try FileIO.makeDirectory(files.artifactCopyErrors)
+    private func prepareDirectories(
+        _ request: PodRequest, bindings: [VolumeBinding], script: SandboxScript, skeletonReady: Bool
+    ) throws {
+        if skeletonReady {
+            // A new pod's spare skeleton (see `SpareScratch`): only the output parameters' directory is missing.
+            if !request.outputParameterPaths.isEmpty { try FileIO.makeDirectory(files.outputs) }
+        } else {
+            FileIO.remove(files.status)
+            FileIO.remove(files.artifactsOut)
+            if !request.outputArtifacts.isEmpty {
+                FileIO.remove(files.artifactCopyErrors)
+                try FileIO.makeDirectory(files.artifactCopyErrors)
+            }
+            try ScratchSpace.create(files)
+            for capture in request.outputArtifacts where (try? ArtifactPaths.checkName(capture.name)) != nil {
+                try FileIO.makeDirectory(files.artifactOut(capture.name))
+            }
+            try ScratchSpace.makeSkeleton(files, outputs: !request.outputParameterPaths.isEmpty)
         }
-        try ScratchSpace.create(files)
-        for capture in request.outputArtifacts where (try? ArtifactPaths.checkName(capture.name)) != nil {
-            try FileIO.makeDirectory(files.artifactOut(capture.name))
-        }
-        // `status/outputs` only when there are output parameters to copy into it: a step creates as few inodes
-        // as it can.
-        for dir in [
-            files.layer.appendingPathComponent("upper"), files.layer.appendingPathComponent("work"),
-            files.merged, files.tmp, request.outputParameterPaths.isEmpty ? files.status : files.outputs,
-        ] {
-            try FileIO.makeDirectory(dir)
-        }
-        chmod(files.tmp.path, 0o1777)
         for binding in bindings where binding.createDirectory {
             try FileIO.makeDirectory(URL(fileURLWithPath: binding.hostPath, isDirectory: true))
         }
@@ -205,7 +205,7 @@ struct PodRunner {
             try FileIO.write(Data(source.utf8), to: files.scriptFile)
             chmod(files.scriptFile.path, 0o755)
         }
-        try FileIO.write(Data(script.render().utf8), to: files.sandboxScript)
+        try FileIO.write(script.renderBytes(), to: files.sandboxScript)
     }
 
     /// Waits for the sandbox, enforcing the deadline and honouring a terminate request.

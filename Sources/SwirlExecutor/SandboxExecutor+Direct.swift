@@ -23,9 +23,9 @@ extension SandboxExecutor {
             && request.http == nil  // the supervisor sends an http template's request
     }
 
-    func launchDirectly(_ request: PodRequest, files: PodFiles) throws {
+    func launchDirectly(_ request: PodRequest, files: PodFiles, skeletonReady: Bool = false) throws {
         let runner = PodRunner(layout: layout, files: files)
-        switch runner.prepare(request, doneMarker: layout.doneMarker(request.podName)) {
+        switch runner.prepare(request, doneMarker: layout.doneMarker(request.podName), skeletonReady: skeletonReady) {
         case .failed(let result):
             try FileIO.writeAtomically(PodJSON.encode(result), to: files.result)
             try FileIO.writeAtomically(Data(), to: layout.doneMarker(request.podName))
@@ -48,12 +48,11 @@ extension SandboxExecutor {
             guard let request = directPods.withLock({ $0.removeValue(forKey: podName) })?.request ?? readRequest(files)
             else { return .lost("request.json of a finished pod is unreadable") }
             let result = PodRunner(layout: layout, files: files).collectDirect(request)
-            // Written in place, not through a temporary file and a rename (one inode fewer on the disk per step): a
-            // result torn by a crash does not decode, and the scratch it is collected from outlives this write, so
-            // the next controller collects it again.
-            try? FileIO.write(PodJSON.encode(result), to: files.result)
             reapDirectChild(files, pid: known?.pid)
-            deferScratchRemoval(files)
+            // `result.json` is written by the sweeper, off the path to the next step's start, before it removes the
+            // scratch the result is collected from (so a crash in between loses nothing); `observe` answers from
+            // the queue meanwhile.
+            sweeper.enqueue(files, result: result)
             return .finished(result)
         }
         guard let pid = known?.pid ?? directPID(files) else {
@@ -75,21 +74,35 @@ extension SandboxExecutor {
     }
 
     /// Removes the scratch space of every finished pod of this home that still has one: left by a controller or
-    /// supervisor killed between recording a result and removing the scratch (the queue above lived in its memory).
-    /// Reads the pods directory once; meant for a controller's start, off its loop.
+    /// supervisor killed between recording a result and removing the scratch (the sweeper's queue lived in its
+    /// memory). A directly launched pod whose done marker is there but whose `result.json` was not written yet gets
+    /// it first, collected from that scratch. Also removes the spare skeletons of killed processes. Reads the pods
+    /// directory once; meant for a controller's start, off its loop.
     public func removeLeftoverScratch() {
+        SpareScratch.removeOrphans(in: ScratchSpace.root)
+        SpareScratch.removeOrphans(in: layout.podsPath)
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: layout.podsPath.path) else { return }
         for name in names where (try? ExecutorError.validate(name, kind: "pod")) != nil {
             let files = layout.podFiles(name)
-            if FileIO.exists(files.scratch) && PodJSON.readResult(files.result) != nil { ScratchSpace.remove(files) }
+            guard FileIO.exists(files.scratch), sweeper.pendingResult(files) == nil,
+                directPods.withLock({ $0[name] == nil })
+            else { continue }
+            if PodJSON.readResult(files.result) != nil {
+                ScratchSpace.remove(files)
+            } else if FileIO.exists(files.directLaunch), FileIO.exists(layout.doneMarker(name)),
+                let request = readRequest(files)
+            {
+                ScratchSweeper.writeResult(PodRunner(layout: layout, files: files).collectDirect(request), files: files)
+                ScratchSpace.remove(files)
+            }
         }
     }
 
-    /// Removes the scratch spaces the sweeper had no idle CPU for in the last second.
+    /// Does the housekeeping the sweeper had no idle CPU for in the last second.
     public func idle() { sweeper.sweepStale() }
 
-    /// Removes every scratch space still queued.
-    public func finishHousekeeping() { sweeper.drain() }
+    /// Writes every result file and removes every scratch space still queued, and the spare skeletons.
+    public func finishHousekeeping() { sweeper.removeSpares() }
 
     /// Stops a directly launched step at once (its whole session), then finishes the pod as terminated.
     func killDirect(podName: String, files: PodFiles) {

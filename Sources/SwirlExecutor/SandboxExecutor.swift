@@ -21,8 +21,11 @@ public final class SandboxExecutor: Executor {
     /// The direct pods this process launched and has not seen finish, with their sandbox's pid, so that observing
     /// and collecting them reads neither `request.json` nor the pid file back (after a restart it does).
     let directPods = Mutex<[String: DirectPod]>([:])
-    /// Removes finished pods' scratch spaces off the controller's path (see `deferScratchRemoval`).
-    let sweeper = ScratchSweeper()
+    /// Writes finished direct pods' results and removes their scratch spaces off the controller's path, and keeps
+    /// spare scratch skeletons ready (see `ScratchSweeper`).
+    let sweeper: ScratchSweeper
+    /// Set once the done-marker directory is known to exist (it is made by the first start).
+    let doneDirectoryMade = Atomic<Bool>(false)
     /// The argv prefix that runs the supervisor; the pod directory is appended.
     public let supervisorCommand: [String]
 
@@ -36,26 +39,36 @@ public final class SandboxExecutor: Executor {
         self.layout = layout
         self.supervisorCommand = supervisorCommand
         self.directLaunch = directLaunch
+        sweeper = ScratchSweeper(spares: directLaunch ? SpareScratch(podsRoot: layout.podsPath) : nil)
     }
 
     public func start(_ request: PodRequest) throws {
         try ExecutorError.validate(request.podName, kind: "pod")
         let files = layout.podFiles(request.podName)
         let direct = directLaunch && Self.canLaunchDirectly(request)
-        let fresh = !FileIO.exists(files.request)
         sweeper.cancel(files)  // a pod started again (retry) gets the same scratch space
+        // A pod directory made (or an empty one replaced) just now belongs to a pod never started: no request,
+        // supervisor or result in it.
+        let spares = direct ? sweeper.spares : nil
+        let newPod =
+            try spares?.takePodDirectory(as: files.directory) == true || FileIO.makeNewDirectory(files.directory)
+        let fresh = newPod || !FileIO.exists(files.request)
+        var skeletonReady = false
         if direct {
             // Marked before the request exists, so a crash in between never leaves a direct pod that `observe`
-            // would take for a supervised one still starting.
-            try FileIO.makeDirectory(files.directory)
-            try ScratchSpace.create(files, fresh: fresh)
-            if !FileIO.exists(files.directLaunch) { try FileIO.write(Data(), to: files.directLaunch) }
+            // would take for a supervised one still starting. A spare skeleton holds the mark already.
+            skeletonReady = newPod && spares?.takeScratch(as: files.scratch) == true
+            if spares != nil { sweeper.refillSpares() }
+            if !skeletonReady {
+                try ScratchSpace.create(files, fresh: fresh)
+                if !FileIO.exists(files.directLaunch) { try FileIO.write(Data(), to: files.directLaunch) }
+            }
         }
-        guard try writeRequest(request, files: files) != nil else { return }
+        guard try writeRequest(request, files: files, newPod: newPod) != nil else { return }
         if !direct { try ScratchSpace.create(files, fresh: fresh) }
         do {
             if direct {
-                try launchDirectly(request, files: files)
+                try launchDirectly(request, files: files, skeletonReady: skeletonReady)
             } else {
                 try launchSupervisor(files)
             }
@@ -68,14 +81,20 @@ public final class SandboxExecutor: Executor {
     }
 
     /// Creates the pod directory and its `request.json`, unless the pod was already started.
+    /// - Parameter newPod: the caller made the pod directory just now, so there is nothing in it to look for.
     /// - Returns: the pod's files, or nil when a request, supervisor or result was already there.
-    func writeRequest(_ request: PodRequest, files known: PodFiles? = nil) throws -> PodFiles? {
+    func writeRequest(_ request: PodRequest, files known: PodFiles? = nil, newPod: Bool = false) throws -> PodFiles? {
         try ExecutorError.validate(request.podName, kind: "pod")
         let files = known ?? layout.podFiles(request.podName)
-        try FileIO.makeDirectory(files.directory)
-        try FileIO.makeDirectory(layout.donePath)
-        if FileIO.exists(files.result) || FileIO.exists(files.request) || FileLock.isHeld(files.supervisorLock) {
-            return nil
+        if !doneDirectoryMade.load(ordering: .relaxed) {
+            try FileIO.makeDirectory(layout.donePath)
+            doneDirectoryMade.store(true, ordering: .relaxed)
+        }
+        if !newPod {
+            try FileIO.makeDirectory(files.directory)
+            if FileIO.exists(files.result) || FileIO.exists(files.request) || FileLock.isHeld(files.supervisorLock) {
+                return nil
+            }
         }
         let data = try PodJSON.encode(request)
         return try FileIO.createExclusively(data, at: files.request) ? files : nil
@@ -112,6 +131,7 @@ public final class SandboxExecutor: Executor {
         if let pod = directPods.withLock({ $0[podName] }) {
             return observeDirect(podName: podName, files: files, known: pod)
         }
+        if let result = sweeper.pendingResult(files) { return .finished(result) }
         if let result = PodJSON.readResult(files.result) {
             // Scratch left behind by a controller or supervisor that died between the result and the cleanup.
             if FileIO.exists(files.scratch) { deferScratchRemoval(files) }
@@ -130,7 +150,9 @@ public final class SandboxExecutor: Executor {
     public func kill(podName: String) {
         guard (try? ExecutorError.validate(podName, kind: "pod")) != nil else { return }
         let files = layout.podFiles(podName)
-        guard FileIO.exists(files.request), !FileIO.exists(files.result) else { return }
+        guard FileIO.exists(files.request), !FileIO.exists(files.result), sweeper.pendingResult(files) == nil else {
+            return
+        }
         try? FileIO.writeAtomically(Data(), to: files.terminateRequest)
         if FileIO.exists(files.directLaunch) {
             killDirect(podName: podName, files: files)

@@ -33,6 +33,19 @@ enum ScratchSpace {
         try FileIO.makeDirectory(files.scratch)
     }
 
+    /// Creates what the sandbox script expects in a new scratch directory: the overlay's upper and work
+    /// directories, the mount point of the step's root, its `/tmp` (mode 1777) and the status directory (with
+    /// `outputs` in it when the step has output parameters to copy); a step creates as few inodes as it can.
+    static func makeSkeleton(_ files: PodFiles, outputs: Bool) throws {
+        for directory in [
+            files.layer.appendingPathComponent("upper"), files.layer.appendingPathComponent("work"),
+            files.merged, files.tmp, outputs ? files.outputs : files.status,
+        ] {
+            try FileIO.makeDirectory(directory)
+        }
+        chmod(files.tmp.path, 0o1777)
+    }
+
     /// Set `SWIRL_KEEP_SCRATCH=1` to keep every pod's scratch directory after it finishes (to read a step's
     /// sandbox script and status files; the benchmarks build their baseline from one).
     static let keep = ProcessInfo.processInfo.environment["SWIRL_KEEP_SCRATCH"] == "1"

@@ -1,20 +1,33 @@
 import Foundation
+import SwirlEngine
 import Synchronization
 
 #if canImport(Glibc)
     import Glibc
 #endif
 
-/// Removes finished pods' scratch directories (see `PodFiles.scratch`) on a background thread that runs at idle CPU
-/// priority (`SCHED_IDLE`), so that the removal, a dozen unlinks per pod, takes CPU time no step and not the
-/// controller wants. On a machine kept busy by steps it may not run at all for a while, so the queue has bounds:
-/// past `limit` pods, or once its oldest entry waited `maxWait`, whoever queues (or `sweepStale()`) removes the
-/// backlog itself. That keeps what a step left in its copy-on-write layer (tmpfs memory) from piling up.
+/// Finishes directly launched pods' housekeeping on a background thread that runs at idle CPU priority
+/// (`SCHED_IDLE`), so that it takes CPU time no step and not the controller wants: it writes a finished pod's
+/// `result.json`, then removes its scratch directory (see `PodFiles.scratch`), and keeps a few spare scratch
+/// skeletons ready for the next pods (`SpareScratch`). On a machine kept busy by steps it may not run at all for a
+/// while, so the queue has bounds: past `limit` pods, or once its oldest entry waited `maxWait`, whoever queues (or
+/// `sweepStale()`) does the backlog itself. That keeps what a step left in its copy-on-write layer (tmpfs memory)
+/// from piling up.
+///
+/// The order within an entry is what keeps a crash safe: the result file is written before the scratch directory,
+/// which holds what the result is collected from, goes. A controller killed in between collects the pod again.
 final class ScratchSweeper: Sendable {
+    /// A finished pod: its result, when the result file is still to be written, and its scratch directory.
+    struct Entry: Sendable {
+        var files: PodFiles
+        var result: PodResult?
+        var since: ContinuousClock.Instant
+    }
+
     private struct State {
-        var queue: [(files: PodFiles, since: ContinuousClock.Instant)] = []
-        /// The scratch directory the sweeper thread is removing right now, outside the lock.
-        var removing: LocalPath?
+        var queue: [Entry] = []
+        /// The entry the sweeper thread is working on right now, outside the lock.
+        var inProgress: Entry?
         var threadStarted = false
     }
 
@@ -22,67 +35,116 @@ final class ScratchSweeper: Sendable {
     private let wakeUp = DispatchSemaphore(value: 0)
     let limit: Int
     let maxWait: Duration
+    /// Scratch skeletons made ahead of time by the sweeper's thread; nil without a tmpfs for scratch.
+    let spares: SpareScratch?
 
-    init(limit: Int = 256, maxWait: Duration = .seconds(1)) {
+    init(limit: Int = 256, maxWait: Duration = .seconds(1), spares: SpareScratch? = nil) {
         self.limit = limit
         self.maxWait = maxWait
+        self.spares = spares
     }
 
-    /// Queues a finished pod's scratch directory for removal.
-    func enqueue(_ files: PodFiles) {
+    /// Queues a finished pod: its `result` to write to `result.json` (nil when that is written already), then its
+    /// scratch directory to remove.
+    func enqueue(_ files: PodFiles, result: PodResult? = nil) {
         let (startThread, backlog) = state.withLock { state in
-            state.queue.append((files, .now))
-            let start = !state.threadStarted
-            state.threadStarted = true
-            return (start, state.queue.count > limit)
+            state.queue.append(Entry(files: files, result: result, since: .now))
+            return (startThreadIfNeeded(&state), state.queue.count > limit)
         }
         if startThread { startSweeperThread() }
         if backlog { drain() } else { wakeUp.signal() }
     }
 
-    /// Removes, on the caller's thread, every queued directory that waited longer than `maxWait` (the sweeper had no
-    /// idle CPU to run on).
+    /// Asks the thread to top the spare skeletons up (after one was taken).
+    func refillSpares() {
+        guard spares != nil else { return }
+        let startThread = state.withLock { startThreadIfNeeded(&$0) }
+        if startThread { startSweeperThread() }
+        wakeUp.signal()
+    }
+
+    /// The result of a queued pod whose `result.json` is not written yet.
+    func pendingResult(_ files: PodFiles) -> PodResult? {
+        state.withLock { state in
+            if let entry = state.inProgress, entry.files.scratch == files.scratch, let result = entry.result {
+                return result
+            }
+            return state.queue.last { $0.files.scratch == files.scratch }?.result
+        }
+    }
+
+    /// Does, on the caller's thread, every queued entry that waited longer than `maxWait` (the sweeper had no idle
+    /// CPU to run on).
     func sweepStale() {
         let now = ContinuousClock.now
         let stale = state.withLock { state in
-            guard let oldest = state.queue.first, now - oldest.since > maxWait else { return [PodFiles]() }
+            guard let oldest = state.queue.first, now - oldest.since > maxWait else { return [Entry]() }
             let cut = state.queue.firstIndex { now - $0.since <= maxWait } ?? state.queue.count
             defer { state.queue.removeFirst(cut) }
-            return state.queue[..<cut].map(\.files)
+            return Array(state.queue[..<cut])
         }
-        stale.forEach(ScratchSpace.remove)
+        stale.forEach(Self.finish)
     }
 
-    /// Removes everything queued, on the caller's thread, and waits for the sweeper's removal in progress (before
-    /// the process exits, or when the queue is too long).
+    /// Does everything queued, on the caller's thread, waits for the sweeper's entry in progress, and removes the
+    /// spare skeletons (before the process exits, or when the queue is too long).
     func drain() {
         let all = state.withLock { state in
             defer { state.queue.removeAll() }
-            return state.queue.map(\.files)
+            return state.queue
         }
-        all.forEach(ScratchSpace.remove)
-        while state.withLock({ $0.removing != nil }) { usleep(200) }
+        all.forEach(Self.finish)
+        while state.withLock({ $0.inProgress != nil }) { usleep(200) }
     }
 
-    /// Takes `files` off the queue and waits until the sweeper is not removing it: called before a pod's scratch
-    /// directory is created, since a pod started again (`swirl retry`) gets the same scratch directory.
+    /// Removes the spare skeletons (the process is about to exit).
+    func removeSpares() {
+        drain()
+        spares?.removeAll()
+    }
+
+    /// Takes `files` off the queue, writing its pending result file at once, and waits until the sweeper is not
+    /// working on it: called before a pod's scratch directory is created, since a pod started again (`swirl
+    /// retry`) gets the same scratch directory.
     func cancel(_ files: PodFiles) {
         while true {
-            let busy = state.withLock { state in
-                state.queue.removeAll { $0.files.scratch == files.scratch }
-                return state.removing == files.scratch
+            let (busy, pending) = state.withLock { state in
+                let index = state.queue.firstIndex { $0.files.scratch == files.scratch }
+                let pending = index.map { state.queue[$0] }
+                if index != nil { state.queue.removeAll { $0.files.scratch == files.scratch } }
+                return (state.inProgress?.files.scratch == files.scratch, pending)
             }
+            if let result = pending?.result { Self.writeResult(result, files: files) }
             if !busy { return }
             usleep(200)
         }
     }
 
-    /// Number of directories still queued (for tests).
+    /// Number of entries still queued (for tests).
     var queued: Int { state.withLock { $0.queue.count } }
+
+    private static func finish(_ entry: Entry) {
+        if let result = entry.result { writeResult(result, files: entry.files) }
+        ScratchSpace.remove(entry.files)
+    }
+
+    /// Written in place, not through a temporary file and a rename (one inode fewer on the disk per step): a
+    /// result torn by a crash does not decode, and the scratch it is collected from outlives this write, so the
+    /// next controller collects it again.
+    static func writeResult(_ result: PodResult, files: PodFiles) {
+        guard let data = try? PodJSON.encode(result) else { return }
+        try? FileIO.write(data, to: files.result)
+    }
+
+    private func startThreadIfNeeded(_ state: inout State) -> Bool {
+        defer { state.threadStarted = true }
+        return !state.threadStarted
+    }
 
     private func startSweeperThread() {
         let thread = Thread { [self] in
             #if canImport(Glibc)
+                Thread.current.name = "swirl-sweeper"  // shows in `top -H` and /proc
                 var parameters = sched_param()
                 parameters.sched_priority = 0
                 // SCHED_IDLE (5 in <linux/sched.h>; glibc declares it only under _GNU_SOURCE); 0: this thread.
@@ -91,19 +153,20 @@ final class ScratchSweeper: Sendable {
             while true {
                 wakeUp.wait()
                 while let next = takeNext() {
-                    ScratchSpace.remove(next)
-                    state.withLock { $0.removing = nil }
+                    Self.finish(next)
+                    state.withLock { $0.inProgress = nil }
                 }
+                spares?.refill()
             }
         }
         thread.start()
     }
 
-    private func takeNext() -> PodFiles? {
+    private func takeNext() -> Entry? {
         state.withLock { state in
             guard !state.queue.isEmpty else { return nil }
-            let next = state.queue.removeFirst().files
-            state.removing = next.scratch
+            let next = state.queue.removeFirst()
+            state.inProgress = next
             return next
         }
     }

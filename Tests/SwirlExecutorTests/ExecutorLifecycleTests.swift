@@ -160,9 +160,43 @@ struct ExecutorLifecycleTests {
         }
         #expect(result.exitCode == 0)
         #expect(result.stdout == "collected\n" || result.stdout == "collected")
-        #expect(PodJSON.readResult(files.result)?.exitCode == 0, "the result is whole again")
         restarted.finishHousekeeping()
+        #expect(PodJSON.readResult(files.result)?.exitCode == 0, "the result is whole again")
         #expect(!FileIO.exists(files.scratch))
+    }
+
+    @Test("a direct pod's result file is written off the controller's path, and nothing is lost before it is")
+    func deferredDirectResult() async throws {
+        try requireSandboxTools()
+        let fixture = try SandboxFixture()
+        let direct = SandboxExecutor(layout: fixture.layout, supervisorCommand: ["/bin/false"], directLaunch: true)
+        let watcher = try CompletionWatcher(directory: fixture.layout.doneDirectory)
+        defer { watcher.stop() }
+        try direct.start(try pod("observed", argv: ["sh", "-c", "echo one"]))
+        try direct.start(try pod("unobserved", argv: ["sh", "-c", "echo two"]))
+        var names = watcher.podNames.makeAsyncIterator()
+        var done: Set<String> = []
+        while done.count < 2, let name = await names.next() { done.insert(name) }
+        guard case .finished(let first) = direct.observe(podName: "observed") else {
+            Issue.record("the pod should be finished")
+            return
+        }
+        #expect(first.exitCode == 0 && first.stdout == "one")
+        // Asked again before or after the sweeper wrote the file: the same answer.
+        #expect(direct.observe(podName: "observed") == .finished(first))
+        direct.finishHousekeeping()
+        let observed = PodFiles(fixture.layout.podDirectory("observed"))
+        #expect(PodJSON.readResult(observed.result) == first)
+        #expect(!FileIO.exists(observed.scratch))
+        // The controller died before it saw the other pod finish: the next one's start writes its result.
+        let unobserved = PodFiles(fixture.layout.podDirectory("unobserved"))
+        #expect(!FileIO.exists(unobserved.result))
+        let next = SandboxExecutor(layout: fixture.layout, supervisorCommand: ["/bin/false"], directLaunch: true)
+        next.removeLeftoverScratch()
+        let second = try #require(PodJSON.readResult(unobserved.result))
+        #expect(second.exitCode == 0 && second.stdout == "two")
+        #expect(!FileIO.exists(unobserved.scratch))
+        #expect(next.observe(podName: "unobserved") == .finished(second))
     }
 
     @Test("invalid pod names are rejected")

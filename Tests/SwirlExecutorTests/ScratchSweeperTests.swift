@@ -58,7 +58,7 @@ struct ScratchSweeperTests {
         defer { try? FileManager.default.removeItem(at: root) }
         let sweeper = ScratchSweeper()
         let pods = try (0..<20).map { try scratch("pod-\($0)", in: root) }
-        pods.forEach(sweeper.enqueue)
+        pods.forEach { sweeper.enqueue($0) }
         sweeper.drain()
         #expect(sweeper.queued == 0)
         #expect(pods.allSatisfy { !FileIO.exists($0.scratch) })
@@ -69,7 +69,7 @@ struct ScratchSweeperTests {
         defer { try? FileManager.default.removeItem(at: root) }
         let sweeper = ScratchSweeper(limit: 3, maxWait: .seconds(3600))
         let pods = try (0..<4).map { try scratch("pod-\($0)", in: root) }
-        pods.forEach(sweeper.enqueue)  // the fourth goes past the limit: all four go at once
+        pods.forEach { sweeper.enqueue($0) }  // the fourth goes past the limit: all four go at once
         #expect(sweeper.queued == 0)
         #expect(pods.allSatisfy { !FileIO.exists($0.scratch) })
     }
@@ -79,7 +79,7 @@ struct ScratchSweeperTests {
         defer { try? FileManager.default.removeItem(at: root) }
         let sweeper = ScratchSweeper(maxWait: .zero)
         let pods = try (0..<5).map { try scratch("pod-\($0)", in: root) }
-        pods.forEach(sweeper.enqueue)
+        pods.forEach { sweeper.enqueue($0) }
         usleep(1000)
         sweeper.sweepStale()
         #expect(sweeper.queued == 0)
@@ -96,7 +96,7 @@ struct ScratchSweeperTests {
         // Many entries ahead keep the sweeper busy while the last one is cancelled.
         let ahead = try (0..<200).map { try scratch("pod-\($0)", in: root) }
         let restarted = try scratch("restarted", in: root)
-        ahead.forEach(sweeper.enqueue)
+        ahead.forEach { sweeper.enqueue($0) }
         sweeper.enqueue(restarted)
         sweeper.cancel(restarted)
         sweeper.drain()
