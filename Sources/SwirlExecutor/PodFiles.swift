@@ -18,12 +18,6 @@ struct PodFiles: Sendable {
 
     init(_ directory: URL) { self.init(LocalPath(directory.standardizedFileURL)) }
 
-    /// The files of a scratch directory that belongs to no pod yet (a spare skeleton, see `SpareScratch`).
-    init(scratchOnly scratch: LocalPath) {
-        directory = scratch
-        self.scratch = scratch
-    }
-
     private func file(_ name: String) -> LocalPath { directory.appendingPathComponent(name, isDirectory: false) }
     private func dir(_ name: String) -> LocalPath { directory.appendingPathComponent(name, isDirectory: true) }
 

@@ -44,8 +44,7 @@ struct PodRunner {
 
     /// Checks the tools, resolves volumes, stages input artifacts and writes the sandbox script. With a
     /// `doneMarker`, the script itself records its start and creates the marker when it is done (direct launch).
-    /// `skeletonReady`: the scratch directory is a new pod's spare skeleton, with nothing to clear or create.
-    func prepare(_ request: PodRequest, doneMarker: LocalPath? = nil, skeletonReady: Bool = false) -> Preparation {
+    func prepare(_ request: PodRequest, doneMarker: LocalPath? = nil) -> Preparation {
         let startedAt = Date()
         func failure(_ message: String) -> Preparation {
             .failed(PodResult(exitCode: nil, error: message, startedAt: startedAt, finishedAt: Date()))
@@ -90,7 +89,7 @@ struct PodRunner {
             environment: SandboxEnvironment.variables(for: request, hostPath: hostPath))
         script.doneMarker = doneMarker
         do {
-            try prepareDirectories(request, bindings: bindings, script: script, skeletonReady: skeletonReady)
+            try prepareDirectories(request, bindings: bindings, script: script)
         } catch {
             return failure("could not prepare the pod directory \(files.directory.path): \(error)")
         }
@@ -179,24 +178,19 @@ struct PodRunner {
 
     /// Creates the directories the sandbox binds and writes the script (and the script template's source).
     private func prepareDirectories(
-        _ request: PodRequest, bindings: [VolumeBinding], script: SandboxScript, skeletonReady: Bool
+        _ request: PodRequest, bindings: [VolumeBinding], script: SandboxScript
     ) throws {
-        if skeletonReady {
-            // A new pod's spare skeleton (see `SpareScratch`): only the output parameters' directory is missing.
-            if !request.outputParameterPaths.isEmpty { try FileIO.makeDirectory(files.outputs) }
-        } else {
-            FileIO.remove(files.status)
-            FileIO.remove(files.artifactsOut)
-            if !request.outputArtifacts.isEmpty {
-                FileIO.remove(files.artifactCopyErrors)
-                try FileIO.makeDirectory(files.artifactCopyErrors)
-            }
-            try ScratchSpace.create(files)
-            for capture in request.outputArtifacts where (try? ArtifactPaths.checkName(capture.name)) != nil {
-                try FileIO.makeDirectory(files.artifactOut(capture.name))
-            }
-            try ScratchSpace.makeSkeleton(files, outputs: !request.outputParameterPaths.isEmpty)
+        FileIO.remove(files.status)
+        FileIO.remove(files.artifactsOut)
+        if !request.outputArtifacts.isEmpty {
+            FileIO.remove(files.artifactCopyErrors)
+            try FileIO.makeDirectory(files.artifactCopyErrors)
         }
+        try ScratchSpace.create(files)
+        for capture in request.outputArtifacts where (try? ArtifactPaths.checkName(capture.name)) != nil {
+            try FileIO.makeDirectory(files.artifactOut(capture.name))
+        }
+        try ScratchSpace.makeSkeleton(files, outputs: !request.outputParameterPaths.isEmpty)
         for binding in bindings where binding.createDirectory {
             try FileIO.makeDirectory(URL(fileURLWithPath: binding.hostPath, isDirectory: true))
         }

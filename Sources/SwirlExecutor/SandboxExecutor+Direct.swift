@@ -23,9 +23,9 @@ extension SandboxExecutor {
             && request.http == nil  // the supervisor sends an http template's request
     }
 
-    func launchDirectly(_ request: PodRequest, files: PodFiles, skeletonReady: Bool = false) throws {
+    func launchDirectly(_ request: PodRequest, files: PodFiles) throws {
         let runner = PodRunner(layout: layout, files: files)
-        switch runner.prepare(request, doneMarker: layout.doneMarker(request.podName), skeletonReady: skeletonReady) {
+        switch runner.prepare(request, doneMarker: layout.doneMarker(request.podName)) {
         case .failed(let result):
             try FileIO.writeAtomically(PodJSON.encode(result), to: files.result)
             try FileIO.writeAtomically(Data(), to: layout.doneMarker(request.podName))
@@ -76,11 +76,9 @@ extension SandboxExecutor {
     /// Removes the scratch space of every finished pod of this home that still has one: left by a controller or
     /// supervisor killed between recording a result and removing the scratch (the sweeper's queue lived in its
     /// memory). A directly launched pod whose done marker is there but whose `result.json` was not written yet gets
-    /// it first, collected from that scratch. Also removes the spare skeletons of killed processes. Reads the pods
-    /// directory once; meant for a controller's start, off its loop.
+    /// it first, collected from that scratch. Reads the pods directory once; meant for a controller's start, off
+    /// its loop.
     public func removeLeftoverScratch() {
-        SpareScratch.removeOrphans(in: ScratchSpace.root)
-        SpareScratch.removeOrphans(in: layout.podsPath)
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: layout.podsPath.path) else { return }
         for name in names where (try? ExecutorError.validate(name, kind: "pod")) != nil {
             let files = layout.podFiles(name)
@@ -101,8 +99,8 @@ extension SandboxExecutor {
     /// Does the housekeeping the sweeper had no idle CPU for in the last second.
     public func idle() { sweeper.sweepStale() }
 
-    /// Writes every result file and removes every scratch space still queued, and the spare skeletons.
-    public func finishHousekeeping() { sweeper.removeSpares() }
+    /// Writes every result file and removes every scratch space still queued.
+    public func finishHousekeeping() { sweeper.drain() }
 
     /// Stops a directly launched step at once (its whole session), then finishes the pod as terminated.
     func killDirect(podName: String, files: PodFiles) {

@@ -21,9 +21,9 @@ public final class SandboxExecutor: Executor {
     /// The direct pods this process launched and has not seen finish, with their sandbox's pid, so that observing
     /// and collecting them reads neither `request.json` nor the pid file back (after a restart it does).
     let directPods = Mutex<[String: DirectPod]>([:])
-    /// Writes finished direct pods' results and removes their scratch spaces off the controller's path, and keeps
-    /// spare scratch skeletons ready (see `ScratchSweeper`).
-    let sweeper: ScratchSweeper
+    /// Writes finished direct pods' results and removes their scratch spaces off the controller's path (see
+    /// `ScratchSweeper`).
+    let sweeper = ScratchSweeper()
     /// Set once the done-marker directory is known to exist (it is made by the first start).
     let doneDirectoryMade = Atomic<Bool>(false)
     /// The argv prefix that runs the supervisor; the pod directory is appended.
@@ -39,7 +39,6 @@ public final class SandboxExecutor: Executor {
         self.layout = layout
         self.supervisorCommand = supervisorCommand
         self.directLaunch = directLaunch
-        sweeper = ScratchSweeper(spares: directLaunch ? SpareScratch(podsRoot: layout.podsPath) : nil)
     }
 
     public func start(_ request: PodRequest) throws {
@@ -47,28 +46,20 @@ public final class SandboxExecutor: Executor {
         let files = layout.podFiles(request.podName)
         let direct = directLaunch && Self.canLaunchDirectly(request)
         sweeper.cancel(files)  // a pod started again (retry) gets the same scratch space
-        // A pod directory made (or an empty one replaced) just now belongs to a pod never started: no request,
-        // supervisor or result in it.
-        let spares = direct ? sweeper.spares : nil
-        let newPod =
-            try spares?.takePodDirectory(as: files.directory) == true || FileIO.makeNewDirectory(files.directory)
+        // A pod directory made just now belongs to a pod never started: no request, supervisor or result in it.
+        let newPod = try FileIO.makeNewDirectory(files.directory)
         let fresh = newPod || !FileIO.exists(files.request)
-        var skeletonReady = false
         if direct {
             // Marked before the request exists, so a crash in between never leaves a direct pod that `observe`
-            // would take for a supervised one still starting. A spare skeleton holds the mark already.
-            skeletonReady = newPod && spares?.takeScratch(as: files.scratch) == true
-            if spares != nil { sweeper.refillSpares() }
-            if !skeletonReady {
-                try ScratchSpace.create(files, fresh: fresh)
-                if !FileIO.exists(files.directLaunch) { try FileIO.write(Data(), to: files.directLaunch) }
-            }
+            // would take for a supervised one still starting.
+            try ScratchSpace.create(files, fresh: fresh)
+            if newPod || !FileIO.exists(files.directLaunch) { try FileIO.write(Data(), to: files.directLaunch) }
         }
         guard try writeRequest(request, files: files, newPod: newPod) != nil else { return }
         if !direct { try ScratchSpace.create(files, fresh: fresh) }
         do {
             if direct {
-                try launchDirectly(request, files: files, skeletonReady: skeletonReady)
+                try launchDirectly(request, files: files)
             } else {
                 try launchSupervisor(files)
             }

@@ -8,8 +8,8 @@ import Synchronization
 
 /// Finishes directly launched pods' housekeeping on a background thread that runs at idle CPU priority
 /// (`SCHED_IDLE`), so that it takes CPU time no step and not the controller wants: it writes a finished pod's
-/// `result.json`, then removes its scratch directory (see `PodFiles.scratch`), and keeps a few spare scratch
-/// skeletons ready for the next pods (`SpareScratch`). On a machine kept busy by steps it may not run at all for a
+/// `result.json`, then removes its scratch directory (see `PodFiles.scratch`). On a machine kept busy by steps it
+/// may not run at all for a
 /// while, so the queue has bounds: past `limit` pods, or once its oldest entry waited `maxWait`, whoever queues (or
 /// `sweepStale()`) does the backlog itself. That keeps what a step left in its copy-on-write layer (tmpfs memory)
 /// from piling up.
@@ -35,13 +35,9 @@ final class ScratchSweeper: Sendable {
     private let wakeUp = DispatchSemaphore(value: 0)
     let limit: Int
     let maxWait: Duration
-    /// Scratch skeletons made ahead of time by the sweeper's thread; nil without a tmpfs for scratch.
-    let spares: SpareScratch?
-
-    init(limit: Int = 256, maxWait: Duration = .seconds(1), spares: SpareScratch? = nil) {
+    init(limit: Int = 256, maxWait: Duration = .seconds(1)) {
         self.limit = limit
         self.maxWait = maxWait
-        self.spares = spares
     }
 
     /// Queues a finished pod: its `result` to write to `result.json` (nil when that is written already), then its
@@ -53,14 +49,6 @@ final class ScratchSweeper: Sendable {
         }
         if startThread { startSweeperThread() }
         if backlog { drain() } else { wakeUp.signal() }
-    }
-
-    /// Asks the thread to top the spare skeletons up (after one was taken).
-    func refillSpares() {
-        guard spares != nil else { return }
-        let startThread = state.withLock { startThreadIfNeeded(&$0) }
-        if startThread { startSweeperThread() }
-        wakeUp.signal()
     }
 
     /// The result of a queued pod whose `result.json` is not written yet.
@@ -86,8 +74,8 @@ final class ScratchSweeper: Sendable {
         stale.forEach(Self.finish)
     }
 
-    /// Does everything queued, on the caller's thread, waits for the sweeper's entry in progress, and removes the
-    /// spare skeletons (before the process exits, or when the queue is too long).
+    /// Does everything queued, on the caller's thread, and waits for the sweeper's entry in progress (before the
+    /// process exits, or when the queue is too long).
     func drain() {
         let all = state.withLock { state in
             defer { state.queue.removeAll() }
@@ -95,12 +83,6 @@ final class ScratchSweeper: Sendable {
         }
         all.forEach(Self.finish)
         while state.withLock({ $0.inProgress != nil }) { usleep(200) }
-    }
-
-    /// Removes the spare skeletons (the process is about to exit).
-    func removeSpares() {
-        drain()
-        spares?.removeAll()
     }
 
     /// Takes `files` off the queue, writing its pending result file at once, and waits until the sweeper is not
@@ -156,7 +138,6 @@ final class ScratchSweeper: Sendable {
                     Self.finish(next)
                     state.withLock { $0.inProgress = nil }
                 }
-                spares?.refill()
             }
         }
         thread.start()
