@@ -73,14 +73,12 @@ public actor Controller {
     public func run(exitWhenIdle: Bool) async throws {
         try home.prepare()
         try FileManager.default.createDirectory(at: layout.doneDirectory, withIntermediateDirectories: true)
-        let completions = try CompletionWatcher(directory: layout.doneDirectory)
+        // Finished pods go straight from the watcher's thread into the mailbox (no task in between to wake).
+        let completions = try CompletionWatcher(directory: layout.doneDirectory) { [mailbox] name, seenAt in
+            mailbox.post(.podDone(name, seenAt: seenAt))
+        }
         let wakes = try CompletionWatcher(directory: home.wakeDirectory)
         let forwarders = [
-            Task {
-                for await name in completions.podNames {
-                    self.post(.podDone(name, seenAt: completions.takeArrival(name)))
-                }
-            },
             Task {
                 for await marker in wakes.podNames {
                     try? FileManager.default.removeItem(at: self.home.wakeDirectory.appendingPathComponent(marker))

@@ -10,8 +10,11 @@ import Synchronization
 /// Names already present when the watcher starts are yielded first. A name can be yielded more than once
 /// (for instance when it appears while the initial listing is taken), so consumers must be idempotent.
 public final class CompletionWatcher: Sendable {
-    /// The pod names whose done marker appeared; finishes after `stop()`.
+    /// The pod names whose done marker appeared; finishes after `stop()`. Empty when a handler receives the names.
     public let podNames: AsyncStream<String>
+    /// Receives each name on the watcher's thread, with when its marker was seen (nil for markers found by
+    /// listing), when given instead of the stream.
+    private let handler: (@Sendable (_ name: String, _ seenAt: Date?) -> Void)?
 
     private let watch: DirectoryWatch
     private let directory: URL
@@ -23,9 +26,23 @@ public final class CompletionWatcher: Sendable {
     /// When each name's marker was read from inotify (precise clock), until taken.
     private let arrivals = Mutex<[String: Date]>([:])
 
-    /// Starts watching `directory` (created if missing) on a dedicated thread.
-    public init(directory: URL) throws {
+    /// Starts watching `directory` (created if missing) on a dedicated thread; the names come through `podNames`.
+    public convenience init(directory: URL) throws {
+        try self.init(directory: directory, handler: nil)
+    }
+
+    /// Starts watching `directory` (created if missing) on a dedicated thread, which calls `handler` with each name
+    /// as it appears: one thread wake-up per marker, where the stream's consumer task is another (a task resumed
+    /// on a thread of the pool, while both cores run steps, waited half a millisecond on average to be scheduled).
+    public convenience init(
+        directory: URL, handler: @escaping @Sendable (_ name: String, _ seenAt: Date?) -> Void
+    ) throws {
+        try self.init(directory: directory, handler: .some(handler))
+    }
+
+    private init(directory: URL, handler: (@Sendable (_ name: String, _ seenAt: Date?) -> Void)?) throws {
         try FileIO.makeDirectory(directory)
+        self.handler = handler
         self.directory = directory
         watch = try DirectoryWatch(directory: directory)
         guard let (wakeRead, wakeWrite) = Pipe.make(nonBlocking: true) else {
@@ -34,7 +51,8 @@ public final class CompletionWatcher: Sendable {
         self.wakeRead = wakeRead
         self.wakeWrite = wakeWrite
         (podNames, continuation) = AsyncStream.makeStream(of: String.self, bufferingPolicy: .unbounded)
-        for name in Self.list(directory) { continuation.yield(name) }
+        if handler != nil { continuation.finish() }
+        for name in Self.list(directory) { deliver(name, seenAt: nil) }
         let thread = Thread { [self] in self.readLoop() }
         thread.name = "swirl-completion-watcher"
         thread.start()
@@ -71,18 +89,25 @@ public final class CompletionWatcher: Sendable {
                 case .empty:
                     break
                 case .overflow:
-                    Self.list(directory).forEach { continuation.yield($0) }
+                    Self.list(directory).forEach { deliver($0, seenAt: nil) }
                     continue
                 case .names(let names):
                     let now = Date()
-                    let markers = names.filter(Self.isMarker)
-                    arrivals.withLock { arrivals in for name in markers { arrivals[name] = now } }
-                    markers.forEach { continuation.yield($0) }
+                    for name in names where Self.isMarker(name) { deliver(name, seenAt: now) }
                     continue
                 }
                 break
             }
         }
+    }
+
+    private func deliver(_ name: String, seenAt: Date?) {
+        if let handler {
+            handler(name, seenAt)
+            return
+        }
+        if let seenAt { arrivals.withLock { $0[name] = seenAt } }
+        continuation.yield(name)
     }
 
     deinit {

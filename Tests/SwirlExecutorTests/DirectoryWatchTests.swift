@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 
 @testable import SwirlExecutor
@@ -41,5 +42,27 @@ struct DirectoryWatchTests {
             watcher.stop()  // must not write to a closed pipe (SIGPIPE would end this test process)
             #expect(seen <= round + 1)
         }
+    }
+
+    @Test("a completion watcher with a handler calls it on its thread: markers found at start without a time")
+    func handlerReceivesNames() async throws {
+        try FileIO.write(Data(), to: directory.appendingPathComponent("before"))
+        let received = Mutex<[(String, Date?)]>([])
+        let watcher = try CompletionWatcher(directory: directory) { name, seenAt in
+            received.withLock { $0.append((name, seenAt)) }
+        }
+        defer { watcher.stop() }
+        let written = Date()
+        try FileIO.write(Data(), to: directory.appendingPathComponent(".temporary"))
+        try FileIO.write(Data(), to: directory.appendingPathComponent("after"))
+        let deadline = Date().addingTimeInterval(10)
+        while received.withLock({ $0.count }) < 2 && Date() < deadline { usleep(1000) }
+        let names = received.withLock { $0 }
+        #expect(names.map(\.0) == ["before", "after"], "dot-prefixed temporary names are not markers")
+        #expect(names.first?.1 == nil, "found by listing")
+        #expect(names.last?.1.map { $0 >= written.addingTimeInterval(-0.01) } == true, "seen as it appeared")
+        var streamed = 0
+        for await _ in watcher.podNames { streamed += 1 }  // finished from the start: this ends at once
+        #expect(streamed == 0)
     }
 }
