@@ -33,7 +33,7 @@ extension SandboxExecutor {
             let pid = try ProcessLauncher.spawn(
                 // SWIRL_HOME marks the sandbox's processes as this home's (the step itself gets a clean environment).
                 command,
-                environment: ["PATH": runner.hostPath ?? SandboxEnvironment.basePath, "SWIRL_HOME": layout.home.path],
+                environment: ["PATH": runner.hostPath ?? SandboxEnvironment.basePath, "SWIRL_HOME": layout.homePath],
                 stdout: .append(files.supervisorLog), stderr: .append(files.supervisorLog), grouping: .newSession)
             try? FileIO.write(Data("\(pid)\n".utf8), to: files.sandboxPGID)
             directChildren.withLock { $0.insert(pid) }

@@ -16,6 +16,8 @@ public struct SandboxLayout: Sendable, Hashable {
     /// `podsDirectory` and `doneDirectory` as plain paths, for the paths built on every step.
     let podsPath: LocalPath
     let donePath: LocalPath
+    /// `home` as a plain path (`URL.path` parses on every call; a step's environment names it).
+    let homePath: String
 
     /// The layout under `home` (`$SWIRL_HOME`).
     public init(home: URL) {
@@ -24,6 +26,7 @@ public struct SandboxLayout: Sendable, Hashable {
         doneDirectory = self.home.appendingPathComponent("run/done", isDirectory: true)
         podsPath = LocalPath(podsDirectory)
         donePath = LocalPath(doneDirectory)
+        homePath = self.home.path
         volumesDirectory = self.home.appendingPathComponent("volumes", isDirectory: true)
         artifactsDirectory = self.home.appendingPathComponent("artifacts", isDirectory: true)
     }
