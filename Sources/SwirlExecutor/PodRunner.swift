@@ -44,7 +44,8 @@ struct PodRunner {
 
     /// Checks the tools, resolves volumes, stages input artifacts and writes the sandbox script. With a
     /// `doneMarker`, the script itself records its start and creates the marker when it is done (direct launch).
-    func prepare(_ request: PodRequest, doneMarker: LocalPath? = nil) -> Preparation {
+    /// `freshDirectories`: the pod directory and the scratch directory were made empty just now (nothing to clear).
+    func prepare(_ request: PodRequest, doneMarker: LocalPath? = nil, freshDirectories: Bool = false) -> Preparation {
         let startedAt = Date()
         func failure(_ message: String) -> Preparation {
             .failed(PodResult(exitCode: nil, error: message, startedAt: startedAt, finishedAt: Date()))
@@ -89,7 +90,7 @@ struct PodRunner {
             environment: SandboxEnvironment.variables(for: request, hostPath: hostPath))
         script.doneMarker = doneMarker
         do {
-            try prepareDirectories(request, bindings: bindings, script: script)
+            try prepareDirectories(request, bindings: bindings, script: script, fresh: freshDirectories)
         } catch {
             return failure("could not prepare the pod directory \(files.directory.path): \(error)")
         }
@@ -178,15 +179,17 @@ struct PodRunner {
 
     /// Creates the directories the sandbox binds and writes the script (and the script template's source).
     private func prepareDirectories(
-        _ request: PodRequest, bindings: [VolumeBinding], script: SandboxScript
+        _ request: PodRequest, bindings: [VolumeBinding], script: SandboxScript, fresh: Bool
     ) throws {
-        FileIO.remove(files.status)
-        FileIO.remove(files.artifactsOut)
+        if !fresh {
+            FileIO.remove(files.status)
+            FileIO.remove(files.artifactsOut)
+        }
         if !request.outputArtifacts.isEmpty {
             FileIO.remove(files.artifactCopyErrors)
             try FileIO.makeDirectory(files.artifactCopyErrors)
         }
-        try ScratchSpace.create(files)
+        if !fresh { try ScratchSpace.create(files) }
         for capture in request.outputArtifacts where (try? ArtifactPaths.checkName(capture.name)) != nil {
             try FileIO.makeDirectory(files.artifactOut(capture.name))
         }

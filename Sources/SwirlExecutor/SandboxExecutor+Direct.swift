@@ -23,9 +23,10 @@ extension SandboxExecutor {
             && request.http == nil  // the supervisor sends an http template's request
     }
 
-    func launchDirectly(_ request: PodRequest, files: PodFiles) throws {
+    /// - Parameter newPod: the pod directory and its scratch directory were made empty just now.
+    func launchDirectly(_ request: PodRequest, files: PodFiles, newPod: Bool = false) throws {
         let runner = PodRunner(layout: layout, files: files)
-        switch runner.prepare(request, doneMarker: layout.doneMarker(request.podName)) {
+        switch runner.prepare(request, doneMarker: layout.doneMarker(request.podName), freshDirectories: newPod) {
         case .failed(let result):
             try FileIO.writeAtomically(PodJSON.encode(result), to: files.result)
             try FileIO.writeAtomically(Data(), to: layout.doneMarker(request.podName))

@@ -59,7 +59,7 @@ public final class SandboxExecutor: Executor {
         if !direct { try ScratchSpace.create(files, fresh: fresh) }
         do {
             if direct {
-                try launchDirectly(request, files: files)
+                try launchDirectly(request, files: files, newPod: newPod)
             } else {
                 try launchSupervisor(files)
             }

@@ -29,7 +29,11 @@ enum ScratchSpace {
     /// Creates the pod's scratch directory; `fresh` first removes one left from an earlier home at the same path
     /// (the scratch directory outlives a deleted `SWIRL_HOME`), for a pod that has not started yet.
     static func create(_ files: PodFiles, fresh: Bool = false) throws {
-        if fresh { FileIO.remove(files.scratch) }
+        if fresh {
+            // Usually nothing is there: one mkdir.
+            if try FileIO.makeNewDirectory(files.scratch) { return }
+            FileIO.remove(files.scratch)
+        }
         try FileIO.makeDirectory(files.scratch)
     }
 
@@ -37,12 +41,14 @@ enum ScratchSpace {
     /// directories, the mount point of the step's root, its `/tmp` (mode 1777) and the status directory (with
     /// `outputs` in it when the step has output parameters to copy); a step creates as few inodes as it can.
     static func makeSkeleton(_ files: PodFiles, outputs: Bool) throws {
+        // Parents first: one mkdir each.
         for directory in [
-            files.layer.appendingPathComponent("upper"), files.layer.appendingPathComponent("work"),
-            files.merged, files.tmp, outputs ? files.outputs : files.status,
+            files.layer, files.layer.appendingPathComponent("upper"), files.layer.appendingPathComponent("work"),
+            files.merged, files.tmp, files.status,
         ] {
             try FileIO.makeDirectory(directory)
         }
+        if outputs { try FileIO.makeDirectory(files.outputs) }
         chmod(files.tmp.path, 0o1777)
     }
 
