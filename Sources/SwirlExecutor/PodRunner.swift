@@ -237,7 +237,7 @@ struct PodRunner {
     func collectDirect(_ request: PodRequest) -> PodResult {
         let started = FileIO.modificationDate(files.statusStarted) ?? FileIO.modificationDate(files.request) ?? Date()
         var result = collect(request, status: nil, stop: nil, startedAt: started)
-        if FileIO.exists(files.terminateRequest) && result.exitCode == nil { result.error = Self.terminatedMessage }
+        if result.exitCode == nil && FileIO.exists(files.terminateRequest) { result.error = Self.terminatedMessage }
         result.finishedAt =
             FileIO.modificationDate(files.statusExit) ?? FileIO.modificationDate(files.statusError) ?? Date()
         return result
