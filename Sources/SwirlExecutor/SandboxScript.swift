@@ -190,9 +190,7 @@ struct SandboxScript {
         overlayMount()
         out.raw(" || fail \"could not mount the copy-on-write root over /: $err; on a tmpfs: $err2\"\nfi\n")
         if workingDirectory != "/" {
-            out.raw("mkdir -p ")
-            out.quoted(merged + workingDirectory)
-            out.raw(" 2>/dev/null\n")
+            out.words("mkdir -p", [merged + workingDirectory], end: " 2>/dev/null\n")
         }
         out.quoted(tools.bwrap)
         forEachBwrapArgument { argument in
@@ -209,11 +207,7 @@ struct SandboxScript {
                 + "elif [ -e \"$1\" ]; then echo \"$2 is not a regular file\" > \"$STATUS/outputs/$3.missing\"; "
                 + "else echo \"no such file: $2\" > \"$STATUS/outputs/$3.missing\"; fi; }\n")
         for output in outputCopies {
-            out.raw("copy ")
-            out.quoted(output.sourcePath)
-            out.raw(" ")
-            out.quoted(output.stepPath)
-            out.raw(" \(output.index)\n")
+            out.words("copy", [output.sourcePath, output.stepPath], end: " \(output.index)\n")
         }
         let artifacts = artifactCopies
         if !artifacts.isEmpty {
@@ -222,20 +216,10 @@ struct SandboxScript {
                 "save() { if [ -e \"$1\" ] || [ -L \"$1\" ]; then cp -a -- \"$1\" \"$2\" 2>\"$3\" && rm -f \"$3\"; fi; }\n"
             )
             for artifact in artifacts {
-                out.raw("save ")
-                out.quoted(artifact.sourcePath)
-                out.raw(" ")
-                out.quoted(artifact.destination)
-                out.raw(" ")
-                out.quoted(artifact.errorFile)
-                out.raw("\n")
+                out.words("save", [artifact.sourcePath, artifact.destination, artifact.errorFile])
             }
         }
-        if let doneMarker {
-            out.raw(": > ")
-            out.quoted(doneMarker.path)
-            out.raw("\n")
-        }
+        if let doneMarker { out.words(": >", [doneMarker.path]) }
         out.raw("exit 0\n")
         return out.bytes
     }
@@ -249,6 +233,16 @@ struct ScriptWriter {
     init() { bytes.reserveCapacity(4096) }
 
     mutating func raw(_ text: String) { bytes.append(contentsOf: text.utf8) }
+
+    /// `command`, then each value single-quoted after a space, then `end`.
+    mutating func words(_ command: String, _ values: [String], end: String = "\n") {
+        raw(command)
+        for value in values {
+            raw(" ")
+            quoted(value)
+        }
+        raw(end)
+    }
 
     /// `value` single-quoted for the POSIX shell (a quote inside becomes `'\''`).
     mutating func quoted(_ value: String) {
