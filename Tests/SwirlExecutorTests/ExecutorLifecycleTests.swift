@@ -144,7 +144,7 @@ struct ExecutorLifecycleTests {
     func tornDirectResult() async throws {
         try requireSandboxTools()
         let fixture = try SandboxFixture()
-        let direct = SandboxExecutor(layout: fixture.layout, supervisorCommand: ["/bin/false"], directLaunch: true)
+        let direct = fixture.directExecutor()
         let watcher = try CompletionWatcher(directory: fixture.layout.doneDirectory)
         defer { watcher.stop() }
         try direct.start(try pod("torn", argv: ["sh", "-c", "echo collected"]))
@@ -153,7 +153,7 @@ struct ExecutorLifecycleTests {
         // The controller died while writing result.json; a new one (nothing in memory) observes the pod.
         let files = PodFiles(fixture.layout.podDirectory("torn"))
         try FileIO.write(Data(#"{"exitCode":0,"std"#.utf8), to: files.result)
-        let restarted = SandboxExecutor(layout: fixture.layout, supervisorCommand: ["/bin/false"], directLaunch: true)
+        let restarted = fixture.directExecutor()
         guard case .finished(let result) = restarted.observe(podName: "torn") else {
             Issue.record("the pod should be finished")
             return
@@ -169,7 +169,7 @@ struct ExecutorLifecycleTests {
     func deferredDirectResult() async throws {
         try requireSandboxTools()
         let fixture = try SandboxFixture()
-        let direct = SandboxExecutor(layout: fixture.layout, supervisorCommand: ["/bin/false"], directLaunch: true)
+        let direct = fixture.directExecutor()
         let watcher = try CompletionWatcher(directory: fixture.layout.doneDirectory)
         defer { watcher.stop() }
         try direct.start(try pod("observed", argv: ["sh", "-c", "echo one"]))
@@ -191,7 +191,7 @@ struct ExecutorLifecycleTests {
         // The controller died before it saw the other pod finish: the next one's start writes its result.
         let unobserved = PodFiles(fixture.layout.podDirectory("unobserved"))
         #expect(!FileIO.exists(unobserved.result))
-        let next = SandboxExecutor(layout: fixture.layout, supervisorCommand: ["/bin/false"], directLaunch: true)
+        let next = fixture.directExecutor()
         next.removeLeftoverScratch()
         let second = try #require(PodJSON.readResult(unobserved.result))
         #expect(second.exitCode == 0 && second.stdout == "two")

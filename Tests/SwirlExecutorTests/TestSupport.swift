@@ -20,6 +20,12 @@ final class SandboxFixture: @unchecked Sendable {
         executor = SandboxExecutor(layout: layout, supervisorCommand: supervisorCommand, directLaunch: false)
     }
 
+    /// An executor on this home that launches pods directly, as the controller's does; a new one also stands for
+    /// a restarted controller (nothing in memory).
+    func directExecutor() -> SandboxExecutor {
+        SandboxExecutor(layout: layout, supervisorCommand: ["/bin/false"], directLaunch: true)
+    }
+
     deinit {
         // Scratch spaces live outside the home (on /dev/shm): a pod that never finished leaves its own behind.
         for name in (try? FileManager.default.contentsOfDirectory(atPath: layout.podsPath.path)) ?? [] {
