@@ -41,6 +41,9 @@ public actor Controller {
     /// copied, nodes and all, on every event).
     final class EngineBox {
         var engine: WorkflowEngine
+        /// The phase this controller last committed (nil before its first commit), so a commit that does not
+        /// change it can leave the stored phase alone.
+        var savedPhase: WorkflowPhase?
         init(_ engine: WorkflowEngine) { self.engine = engine }
     }
 
@@ -412,16 +415,23 @@ public actor Controller {
             var batch = StateBatch(
                 uid: uid, status: box.engine.status, changedNodes: nodes, events: events,
                 manifest: box.engine.takeChangedManifest())
+            batch.phaseUnchanged = box.savedPhase == box.engine.status.phase
             // A finished workflow's lease goes with its last state.
             if box.engine.status.phase.isCompleted { batch.releasingLeaseOf = owner.text }
             batches.append(batch)
         }
         do {
             try store.save(batches)
+            for batch in batches { engines[batch.uid]?.savedPhase = batch.status.phase }
         } catch {
             // One bad batch must not lose the others: save them one by one, reporting the one that fails.
             for batch in batches {
-                do { try store.save(batch) } catch { logger.error("cannot save workflow \(batch.uid): \(error)") }
+                do {
+                    try store.save(batch)
+                    engines[batch.uid]?.savedPhase = batch.status.phase
+                } catch {
+                    logger.error("cannot save workflow \(batch.uid): \(error)")
+                }
             }
         }
     }

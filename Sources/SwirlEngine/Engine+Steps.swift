@@ -1,4 +1,5 @@
 import Foundation
+import SwirlExpr
 import SwirlSpec
 
 extension WorkflowEngine {
@@ -131,7 +132,7 @@ extension WorkflowEngine {
                 do {
                     if let reference = output.valueFrom?.parameter {
                         let value = try substitute(reference, in: scope)
-                        if value.contains("{{") {
+                        if TemplateString.mayContainTags(value) {
                             guard let fallback = output.valueFrom?.default else {
                                 throw EngineError("unable to resolve outputs.parameters.\(output.name): \(reference)")
                             }

@@ -234,7 +234,7 @@ extension WorkflowEngine {
 
     /// Substitutes `{{…}}` and `{{=…}}` in text.
     func substitute(_ text: String, in scope: Scope) throws -> String {
-        guard text.contains("{{") else { return text }
+        guard TemplateString.mayContainTags(text) else { return text }
         return try TemplateString.substitute(
             text, lookup: { lookup($0, in: scope) }, env: { exprEnvironment(scope) }, now: now)
     }

@@ -84,19 +84,16 @@ public final class CompletionWatcher: Sendable {
             let ready = Poll.readable([watch.fd, wakeRead], timeout: nil)
             if ready.contains(1) || stopped.withLock({ $0 }) { return }
             guard ready.contains(0) else { continue }
-            while true {
-                switch watch.read() {
-                case .empty:
-                    break
-                case .overflow:
-                    Self.list(directory).forEach { deliver($0, seenAt: nil) }
-                    continue
-                case .names(let names):
-                    let now = Date()
-                    for name in names where Self.isMarker(name) { deliver(name, seenAt: now) }
-                    continue
-                }
+            // One read per wake-up: events still pending make the next `poll` return at once, and reading again
+            // here until the queue is empty cost a failed read per finished pod.
+            switch watch.read() {
+            case .empty:
                 break
+            case .overflow:
+                Self.list(directory).forEach { deliver($0, seenAt: nil) }
+            case .names(let names):
+                let now = Date()
+                for name in names where Self.isMarker(name) { deliver(name, seenAt: now) }
             }
         }
     }

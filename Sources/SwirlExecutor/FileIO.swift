@@ -106,13 +106,20 @@ enum FileIO {
 
     /// Reads at most `limit` bytes from the start of a file; nil when it cannot be opened or read. A missing file
     /// costs one failed `open`, with no error object built.
+    ///
+    /// Opened with `O_NOATIME` where allowed: the first read of a file written since it was last read (a step's
+    /// log, its status files) otherwise dirties the inode to update its access time, which on ext4 is a journal
+    /// update per file read.
     static func read(_ url: LocalPath, limit: Int = .max) -> Data? {
-        let fd = open(url.path, O_RDONLY | O_CLOEXEC)
+        let fd = openForReading(url.path)
         guard fd >= 0 else { return nil }
         defer { close(fd) }
         var info = stat()
         guard fstat(fd, &info) == 0 else { return nil }
-        var capacity = min(limit, max(Int(info.st_size), 0))
+        let size = max(Int(info.st_size), 0)
+        // An empty regular file (a step that printed nothing) needs no read.
+        if size == 0 && (info.st_mode & S_IFMT) == S_IFREG { return Data() }
+        var capacity = min(limit, size)
         var data = Data()
         while data.count < limit {
             // Files can grow while read (a live log): keep reading until end of file or `limit`.
@@ -125,14 +132,36 @@ enum FileIO {
             }
             if count == 0 { break }
             data.append(chunk.prefix(count))
+            // A short read of a regular file is its end as of now: reading again would only return 0.
+            if count < capacity && (info.st_mode & S_IFMT) == S_IFREG { break }
         }
         return data
     }
 
-    /// A small text file's content without surrounding white space, or nil when it cannot be read.
+    /// `O_NOATIME` (Linux; glibc declares it only under `_GNU_SOURCE`). Refused with `EPERM` for a file another
+    /// user owns, unless the caller may change its owner's files: then opened without it.
+    private static let noAccessTime: Int32 = 0o1_000_000
+
+    private static func openForReading(_ path: String) -> Int32 {
+        let fd = open(path, O_RDONLY | O_CLOEXEC | noAccessTime)
+        if fd < 0 && errno == EPERM { return open(path, O_RDONLY | O_CLOEXEC) }
+        return fd
+    }
+
+    /// A small text file's content without surrounding ASCII white space, or nil when it cannot be read. (The files
+    /// read this way hold numbers and messages the executor wrote; Foundation's Unicode-aware trimming cost more
+    /// than reading the file.)
     static func readTrimmed(_ url: LocalPath) -> String? {
-        read(url, limit: 64 * 1024).map {
-            String(decoding: $0, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        read(url, limit: 64 * 1024).map { data in
+            data.withUnsafeBytes { raw in
+                let bytes = raw.bindMemory(to: UInt8.self)
+                func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || (0x09...0x0D).contains(byte) }
+                var start = 0
+                var end = bytes.count
+                while start < end && isSpace(bytes[start]) { start += 1 }
+                while end > start && isSpace(bytes[end - 1]) { end -= 1 }
+                return String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)
+            }
         }
     }
 

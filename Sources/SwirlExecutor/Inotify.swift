@@ -51,22 +51,23 @@ final class DirectoryWatch: @unchecked Sendable {
         case empty
     }
 
-    /// Reads pending events without blocking.
+    /// The buffer events are read into, allocated once: a zeroed 64 KB array per read was a tenth of the watcher's
+    /// time (one read per finished pod). Only the reading thread uses it.
+    private let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 64 * 1024, alignment: 8)
+
+    /// Reads pending events without blocking. Call from one thread at a time.
     func read() -> Batch {
-        var buffer = [UInt8](repeating: 0, count: 64 * 1024)
-        let count = buffer.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
+        let count = Glibc.read(fd, buffer.baseAddress, buffer.count)
         guard count > 0 else { return .empty }
         var names: [String] = []
         var offset = 0
         let headerSize = 16
         while offset + headerSize <= count {
-            let field = { (at: Int) -> UInt32 in
-                buffer.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: offset + at, as: UInt32.self) }
-            }
-            let mask = field(4)
-            let length = Int(field(12))
+            let mask = buffer.loadUnaligned(fromByteOffset: offset + 4, as: UInt32.self)
+            let length = Int(buffer.loadUnaligned(fromByteOffset: offset + 12, as: UInt32.self))
             if mask & UInt32(IN_Q_OVERFLOW) != 0 { return .overflow }
-            let nameBytes = buffer[(offset + headerSize)..<min(count, offset + headerSize + length)]
+            let nameBytes = UnsafeRawBufferPointer(
+                rebasing: buffer[(offset + headerSize)..<min(count, offset + headerSize + length)])
             let name = String(decoding: nameBytes.prefix { $0 != 0 }, as: UTF8.self)
             if !name.isEmpty { names.append(name) }
             offset += headerSize + length
@@ -77,6 +78,7 @@ final class DirectoryWatch: @unchecked Sendable {
     deinit {
         unwatch()
         close(fd)
+        buffer.deallocate()
     }
 }
 

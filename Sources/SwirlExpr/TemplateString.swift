@@ -3,6 +3,21 @@ import Foundation
 /// Argo's `{{…}}` template strings: simple tags `{{ inputs.parameters.x }}` looked up by name, and expression tags
 /// `{{=expr}}` evaluated with `Expr`. Substitution is single-pass: replaced text is never scanned again.
 public enum TemplateString {
+    /// Whether `text` contains `{{` (and so may hold a tag): a scan of its UTF-8 bytes, where Foundation's
+    /// `contains(_:)` on a `String` goes through `NSString` (a measurable part of building each pod's request).
+    public static func mayContainTags(_ text: String) -> Bool {
+        var previousWasBrace = false
+        for byte in text.utf8 {
+            if byte == UInt8(ascii: "{") {
+                if previousWasBrace { return true }
+                previousWasBrace = true
+            } else {
+                previousWasBrace = false
+            }
+        }
+        return false
+    }
+
     /// Replaces every `{{ name }}` (whitespace around the name allowed) with `lookup(name)`; when `lookup` returns
     /// `nil` the tag is left verbatim, as Argo's `allowUnresolved` substitution does.
     ///

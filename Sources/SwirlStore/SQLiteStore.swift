@@ -140,8 +140,29 @@ public final class SQLiteStore: WorkflowStore, @unchecked Sendable {
                     ALTER TABLE workflow DROP COLUMN manifest;
                     """)
         }
+        migrator.registerMigration("v6-event-by-workflow") { db in
+            // The event log is appended to at every commit. Keyed by its row id with `AUTOINCREMENT` and indexed by
+            // workflow, each append wrote three pages (the row, the index entry, `sqlite_sequence`); keyed by
+            // workflow and a sequence number within it, one.
+            try db.execute(
+                sql: """
+                    CREATE TABLE event_by_workflow (
+                        workflow_uid TEXT NOT NULL, seq INTEGER NOT NULL, at REAL NOT NULL, data TEXT NOT NULL,
+                        PRIMARY KEY (workflow_uid, seq)) WITHOUT ROWID;
+                    INSERT INTO event_by_workflow (workflow_uid, seq, at, data)
+                        SELECT workflow_uid, seq, at, data FROM event;
+                    DROP TABLE event;
+                    ALTER TABLE event_by_workflow RENAME TO event;
+                    """)
+        }
         return migrator
     }
+
+    /// Appends one event to a workflow's log (arguments: uid, time, text), numbered after the workflow's last one.
+    static let appendEvent = """
+        INSERT INTO event (workflow_uid, seq, at, data) VALUES (?1,
+            COALESCE((SELECT seq FROM event WHERE workflow_uid = ?1 ORDER BY seq DESC LIMIT 1), 0) + 1, ?2, ?3)
+        """
 
     /// The workflow row with its manifest, for `stored(from:)`.
     static let workflowColumns = """
@@ -172,8 +193,7 @@ public final class SQLiteStore: WorkflowStore, @unchecked Sendable {
                         """)
                 let insertManifest = try db.cachedStatement(
                     sql: "INSERT INTO workflow_manifest (uid, manifest) VALUES (?, ?)")
-                let event = try db.cachedStatement(
-                    sql: "INSERT INTO event (workflow_uid, at, data) VALUES (?, ?, 'submitted')")
+                let event = try db.cachedStatement(sql: Self.appendEvent)
                 for (new, manifest) in rows {
                     current = new.workflow.metadata.name ?? new.uid
                     try insert.execute(arguments: [
@@ -181,7 +201,7 @@ public final class SQLiteStore: WorkflowStore, @unchecked Sendable {
                         new.createdAt.timeIntervalSince1970,
                     ])
                     try insertManifest.execute(arguments: [new.uid, manifest])
-                    try event.execute(arguments: [new.uid, new.createdAt.timeIntervalSince1970])
+                    try event.execute(arguments: [new.uid, new.createdAt.timeIntervalSince1970, "submitted"])
                 }
             }
         } catch let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT {
@@ -386,10 +406,18 @@ public final class SQLiteStore: WorkflowStore, @unchecked Sendable {
             let delete = try db.cachedStatement(sql: "DELETE FROM node WHERE workflow_uid = ? AND id = ?")
             for id in batch.deletedNodeIDs { try delete.execute(arguments: [batch.uid, id]) }
         }
+        // The phase only when it changed: SQLite rewrites an index entry for every indexed column an UPDATE sets,
+        // even to the same value (a page of `workflow_phase` per commit).
         try db.cachedStatement(
-            sql: """
-                UPDATE workflow SET phase = ?, message = ?, started_at = ?, finished_at = ?, progress = ?, outputs = ?
-                WHERE uid = ?
+            sql: batch.phaseUnchanged
+                ? """
+                UPDATE workflow SET message = ?2, started_at = ?3, finished_at = ?4, progress = ?5, outputs = ?6
+                WHERE uid = ?7
+                """
+                : """
+                UPDATE workflow SET phase = ?1, message = ?2, started_at = ?3, finished_at = ?4, progress = ?5,
+                    outputs = ?6
+                WHERE uid = ?7
                 """
         ).execute(
             arguments: [
@@ -406,8 +434,7 @@ public final class SQLiteStore: WorkflowStore, @unchecked Sendable {
             ).execute(arguments: [batch.uid, owner])
         }
         let now = Date().timeIntervalSince1970
-        let eventStatement = try db.cachedStatement(
-            sql: "INSERT INTO event (workflow_uid, at, data) VALUES (?, ?, ?)")
+        let eventStatement = try db.cachedStatement(sql: Self.appendEvent)
         for event in batch.events { try eventStatement.execute(arguments: [batch.uid, now, event]) }
     }
 

@@ -47,6 +47,9 @@ public struct StateBatch: Sendable {
     public var deletedNodeIDs: [String]
     /// Releases this owner's lease in the same transaction (the workflow finished).
     public var releasingLeaseOf: String?
+    /// The phase is the one this writer saved last, so the store may leave it (and the index on it) alone: a
+    /// running workflow's commits change its progress and nodes, rarely its phase.
+    public var phaseUnchanged = false
 
     public init(
         uid: String, status: WorkflowStatus, changedNodes: [NodeStatus], events: [String], manifest: Workflow? = nil,

@@ -13,6 +13,18 @@ import Testing
         #expect(out == "echo hello 3 {{steps.a.outputs.result}}")
     }
 
+    @Test func tagCheckAgreesWithSubstringSearch() {
+        let fixed = ["", "{", "{{", "{ {", "a{b{{c", "}}{{", "é{{x}}", "{é{", "{{{", "text without tags", "a}b{c"]
+        var generator = SystemRandomNumberGenerator()
+        let alphabet: [Character] = ["{", "}", "a", " ", "é", "\n"]
+        let random = (0..<500).map { _ in
+            String((0..<Int.random(in: 0..<8, using: &generator)).map { _ in alphabet.randomElement()! })
+        }
+        for text in fixed + random {
+            #expect(TemplateString.mayContainTags(text) == text.contains("{{"), "\(text.debugDescription)")
+        }
+    }
+
     @Test func whitespaceAroundNamesIsAllowed() throws {
         #expect(try TemplateString.substitute("{{   workflow.name\t}}", lookup: lookup) == "wf-1")
     }

@@ -128,6 +128,10 @@ import Testing
                     INSERT INTO workflow (uid, name, namespace, manifest, phase, created_at, progress)
                     VALUES ('u-old', 'old', 'default', ?, 'Succeeded', ?, '3/3')
                     """, arguments: [manifest, t0.timeIntervalSince1970])
+            try db.execute(
+                sql:
+                    "INSERT INTO event (workflow_uid, at, data) VALUES ('u-old', 1, 'submitted'), ('u-old', 2, 'start')"
+            )
         }
         try queue.close()
 
@@ -141,6 +145,13 @@ import Testing
         #expect(try store.listWorkflows().map(\.name) == ["old"])
         try store.submit(try loadWorkflow(sampleYAML, name: "new"), uid: "u-new", createdAt: t0.addingTimeInterval(1))
         #expect(try store.listWorkflows().map(\.name) == ["new", "old"])
+        // The event log moved to its per-workflow key (`v6-event-by-workflow`) with its rows.
+        let events = try DatabaseQueue(path: path).read { db in
+            try Row.fetchAll(db, sql: "SELECT workflow_uid, seq, data FROM event ORDER BY workflow_uid, seq").map {
+                "\($0["workflow_uid"] as String) \($0["seq"] as Int) \($0["data"] as String)"
+            }
+        }
+        #expect(events == ["u-new 1 submitted", "u-old 1 submitted", "u-old 2 start"])
         try store.deleteWorkflow(uid: "u-old")
         #expect(try store.workflow(named: "old") == nil)
     }
