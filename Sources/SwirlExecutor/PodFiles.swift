@@ -21,8 +21,12 @@ struct PodFiles: Sendable {
     private func file(_ name: String) -> LocalPath { directory.appendingPathComponent(name, isDirectory: false) }
     private func dir(_ name: String) -> LocalPath { directory.appendingPathComponent(name, isDirectory: true) }
 
-    /// The `PodRequest` as JSON; its presence means "started".
+    /// The `PodRequest` as JSON; its presence means "started". A supervised pod's.
     var request: LocalPath { file("request.json") }
+    /// A directly launched pod's request: in its scratch space (a tmpfs), which lives exactly as long as the
+    /// request is needed (until `result.json` is written), so that starting a pod creates one file fewer on the
+    /// disk, where a new inode cost about a tenth of a millisecond per step.
+    var directRequest: LocalPath { scratchFile("request.json") }
     /// The `PodResult` as JSON; its presence means "finished".
     var result: LocalPath { file("result.json") }
     /// Held with an exclusive `flock` for the supervisor's whole life.

@@ -235,7 +235,9 @@ struct PodRunner {
     /// files the script left (`status/started`, `status/exit`), then the layer is removed.
     /// The result of a directly launched pod from the files its script left; the caller removes the scratch space.
     func collectDirect(_ request: PodRequest) -> PodResult {
-        let started = FileIO.modificationDate(files.statusStarted) ?? FileIO.modificationDate(files.request) ?? Date()
+        let started =
+            FileIO.modificationDate(files.statusStarted) ?? FileIO.modificationDate(files.directRequest)
+            ?? FileIO.modificationDate(files.request) ?? Date()
         var result = collect(request, status: nil, stop: nil, startedAt: started)
         if result.exitCode == nil && FileIO.exists(files.terminateRequest) { result.error = Self.terminatedMessage }
         result.finishedAt =

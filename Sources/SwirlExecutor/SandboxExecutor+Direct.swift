@@ -36,7 +36,7 @@ extension SandboxExecutor {
                 command,
                 environment: ["PATH": runner.hostPath ?? SandboxEnvironment.basePath, "SWIRL_HOME": layout.homePath],
                 stdout: .append(files.supervisorLog), stderr: .append(files.supervisorLog), grouping: .newSession)
-            try? FileIO.write(Data("\(pid)\n".utf8), to: files.sandboxPGID)
+            try? FileIO.write(Array("\(pid)\n".utf8), to: files.sandboxPGID)
             directChildren.withLock { $0.insert(pid) }
             directPods.withLock { $0[request.podName] = DirectPod(request: request, pid: pid) }
         }
@@ -63,8 +63,9 @@ extension SandboxExecutor {
         return .lost("the sandbox exited without a result")
     }
 
+    /// The request of a pod started before, from wherever its kind keeps it.
     func readRequest(_ files: PodFiles) -> PodRequest? {
-        guard let data = FileIO.read(files.request) else { return nil }
+        guard let data = FileIO.read(files.directRequest) ?? FileIO.read(files.request) else { return nil }
         return try? PodJSON.decoder().decode(PodRequest.self, from: data)
     }
 

@@ -48,15 +48,19 @@ public final class SandboxExecutor: Executor {
         sweeper.cancel(files)  // a pod started again (retry) gets the same scratch space
         // A pod directory made just now belongs to a pod never started: no request, supervisor or result in it.
         let newPod = try FileIO.makeNewDirectory(files.directory)
-        let fresh = newPod || !FileIO.exists(files.request)
+        if !newPod && hasStarted(files) { return }
         if direct {
+            makeDoneDirectoryOnce()
+            // Nothing started, so whatever scratch space is there was left by an earlier home or a start cut short.
             // Marked before the request exists, so a crash in between never leaves a direct pod that `observe`
             // would take for a supervised one still starting.
-            try ScratchSpace.create(files, fresh: fresh)
-            if newPod || !FileIO.exists(files.directLaunch) { try FileIO.write(Data(), to: files.directLaunch) }
+            try ScratchSpace.create(files, fresh: true)
+            try FileIO.write(Data(), to: files.directLaunch)
+            guard try FileIO.createExclusively(PodJSON.encode(request), at: files.directRequest) else { return }
+        } else {
+            guard try writeRequest(request, files: files, newPod: true) != nil else { return }
+            try ScratchSpace.create(files, fresh: true)
         }
-        guard try writeRequest(request, files: files, newPod: newPod) != nil else { return }
-        if !direct { try ScratchSpace.create(files, fresh: fresh) }
         do {
             if direct {
                 try launchDirectly(request, files: files, newPod: newPod)
@@ -71,21 +75,29 @@ public final class SandboxExecutor: Executor {
         }
     }
 
-    /// Creates the pod directory and its `request.json`, unless the pod was already started.
-    /// - Parameter newPod: the caller made the pod directory just now, so there is nothing in it to look for.
+    /// Whether the pod in `files` was started before: its request (either kind), its supervisor or its result is
+    /// there.
+    func hasStarted(_ files: PodFiles) -> Bool {
+        FileIO.exists(files.result) || FileIO.exists(files.request) || FileIO.exists(files.directRequest)
+            || FileLock.isHeld(files.supervisorLock)
+    }
+
+    /// Makes the done-marker directory on the first start.
+    private func makeDoneDirectoryOnce() {
+        if doneDirectoryMade.load(ordering: .relaxed) { return }
+        if (try? FileIO.makeDirectory(layout.donePath)) != nil { doneDirectoryMade.store(true, ordering: .relaxed) }
+    }
+
+    /// Creates the pod directory and the `request.json` of a supervised pod, unless the pod was already started.
+    /// - Parameter newPod: the caller made the pod directory just now or found nothing started in it.
     /// - Returns: the pod's files, or nil when a request, supervisor or result was already there.
     func writeRequest(_ request: PodRequest, files known: PodFiles? = nil, newPod: Bool = false) throws -> PodFiles? {
         try ExecutorError.validate(request.podName, kind: "pod")
         let files = known ?? layout.podFiles(request.podName)
-        if !doneDirectoryMade.load(ordering: .relaxed) {
-            try FileIO.makeDirectory(layout.donePath)
-            doneDirectoryMade.store(true, ordering: .relaxed)
-        }
+        makeDoneDirectoryOnce()
         if !newPod {
             try FileIO.makeDirectory(files.directory)
-            if FileIO.exists(files.result) || FileIO.exists(files.request) || FileLock.isHeld(files.supervisorLock) {
-                return nil
-            }
+            if hasStarted(files) { return nil }
         }
         let data = try PodJSON.encode(request)
         return try FileIO.createExclusively(data, at: files.request) ? files : nil
@@ -129,7 +141,8 @@ public final class SandboxExecutor: Executor {
             return .finished(result)
         }
         // stat(2), not FileManager's attributes, which look the owner up in /etc/passwd and /etc/group.
-        guard let launched = FileIO.modificationDate(files.request) else { return .notStarted }
+        guard let launched = FileIO.modificationDate(files.request) ?? FileIO.modificationDate(files.directRequest)
+        else { return .notStarted }
         if FileIO.exists(files.directLaunch) { return observeDirect(podName: podName, files: files) }
         if FileLock.isHeld(files.supervisorLock) { return .running }
         // The supervisor may have finished between the two checks.
@@ -141,7 +154,9 @@ public final class SandboxExecutor: Executor {
     public func kill(podName: String) {
         guard (try? ExecutorError.validate(podName, kind: "pod")) != nil else { return }
         let files = layout.podFiles(podName)
-        guard FileIO.exists(files.request), !FileIO.exists(files.result), sweeper.pendingResult(files) == nil else {
+        guard FileIO.exists(files.request) || FileIO.exists(files.directRequest), !FileIO.exists(files.result),
+            sweeper.pendingResult(files) == nil
+        else {
             return
         }
         try? FileIO.writeAtomically(Data(), to: files.terminateRequest)

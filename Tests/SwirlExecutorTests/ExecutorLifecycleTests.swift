@@ -199,6 +199,42 @@ struct ExecutorLifecycleTests {
         #expect(next.observe(podName: "unobserved") == .finished(second))
     }
 
+    @Test("a direct pod's request lives in its scratch space, and a restarted executor still finds, keeps and kills it")
+    func directRequestInScratch() async throws {
+        try requireSandboxTools()
+        let fixture = try SandboxFixture()
+        let direct = fixture.directExecutor()
+        let watcher = try CompletionWatcher(directory: fixture.layout.doneDirectory)
+        defer { watcher.stop() }
+        let request = try pod("sleeper", argv: ["sh", "-c", "echo started; sleep 30"])
+        try direct.start(request)
+        let files = PodFiles(fixture.layout.podDirectory("sleeper"))
+        #expect(FileIO.exists(files.directRequest))
+        #expect(!FileIO.exists(files.request), "no request file on the disk for a direct pod")
+        #expect(FileIO.exists(files.directory), "the pod directory holds the logs")
+        // A new executor (the controller restarted) sees a running pod, and starting it again changes nothing.
+        let restarted = fixture.directExecutor()
+        #expect(restarted.observe(podName: "sleeper") == .running)
+        let sandbox = try #require(FileIO.readTrimmed(files.sandboxPGID))
+        try restarted.start(request)
+        #expect(FileIO.readTrimmed(files.sandboxPGID) == sandbox, "the running pod was not started again")
+        restarted.kill(podName: "sleeper")
+        var names = watcher.podNames.makeAsyncIterator()
+        #expect(await names.next() == "sleeper")
+        guard case .finished(let result) = restarted.observe(podName: "sleeper") else {
+            Issue.record("the killed pod should be finished")
+            return
+        }
+        #expect(result.exitCode == nil && result.error == PodRunner.terminatedMessage)
+        restarted.finishHousekeeping()
+        #expect(PodJSON.readResult(files.result) == result)
+        #expect(!FileIO.exists(files.scratch), "the request went with the scratch space once the result was written")
+        // Started again after it finished: nothing runs, the recorded result stands.
+        try restarted.start(request)
+        #expect(!FileIO.exists(files.scratch))
+        #expect(restarted.observe(podName: "sleeper") == .finished(result))
+    }
+
     @Test("invalid pod names are rejected")
     func invalidName() throws {
         let fixture = try SandboxFixture()
