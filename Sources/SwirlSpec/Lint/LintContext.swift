@@ -28,6 +28,11 @@ final class LintContext {
 
     func append(_ diagnostic: Diagnostic) { diagnostics.append(diagnostic) }
 
+    /// Records a finding made elsewhere in the order it would have been made in (see `Linter.lintDocument`).
+    func insert(_ diagnostic: Diagnostic, at index: Int) {
+        diagnostics.insert(diagnostic, at: min(index, diagnostics.count))
+    }
+
     /// Where the `occurrence`-th (0-based) appearance of `needle` is, searching the file from `node`'s line;
     /// falls back to the node's own position.
     func position(of needle: String, occurrence: Int, from node: Node) -> (line: Int, column: Int) {

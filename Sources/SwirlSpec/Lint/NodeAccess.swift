@@ -68,6 +68,17 @@ extension Node {
             || scalar.string == "NULL"
     }
 
+    /// A plain scalar's YAML 1.1 boolean (`true`, `yes`, `on` … in three cases), read from its text alone: Yams'
+    /// `bool` reads the scalar's tag, which another thread may be resolving (see `UncheckedNode`).
+    var lintBool: Bool? {
+        guard case .scalar(let scalar) = self, scalar.style == .plain || scalar.style == .any else { return nil }
+        switch scalar.string {
+        case "true", "True", "TRUE", "yes", "Yes", "YES", "on", "On", "ON": return true
+        case "false", "False", "FALSE", "no", "No", "NO", "off", "Off", "OFF": return false
+        default: return nil
+        }
+    }
+
     /// A scalar's text, nil for mappings, sequences and null.
     var lintString: String? {
         guard case .scalar(let scalar) = self, !isNull else { return nil }
@@ -100,4 +111,15 @@ struct FieldPath: CustomStringConvertible {
     }
 
     var description: String { text }
+}
+
+/// A YAML tree handed to another thread to read: Yams' `Node` is not `Sendable`, but a parsed tree is never
+/// changed, and its reference counts are atomic. One exception: a scalar's `Tag` is a class whose name Yams
+/// resolves lazily, in place, the first time anything asks for it (decoding, `bool`, `int`, `==`, hashing). Keys'
+/// tags are all resolved while parsing (Yams hashes them to find duplicates); values' tags are resolved by the
+/// decoder. So while the decoder runs on another thread, the lint checks read values' text and style only (see
+/// `lintBool`), never their tags.
+struct UncheckedNode: @unchecked Sendable {
+    let node: Node
+    init(_ node: Node) { self.node = node }
 }

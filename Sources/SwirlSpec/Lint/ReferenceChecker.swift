@@ -33,7 +33,7 @@ extension SpecChecker {
 
     /// `workflowTemplateRef{name, clusterScope}`: a WorkflowTemplate that is not known yet is a warning.
     func checkWorkflowTemplateRef(_ ref: Node, at path: FieldPath) {
-        let cluster = ref.lintField("clusterScope")?.bool == true
+        let cluster = ref.lintField("clusterScope")?.lintBool == true
         let what = cluster ? "ClusterWorkflowTemplate" : "WorkflowTemplate"
         guard let nameNode = ref.lintField("name"), let name = nameNode.lintString else {
             context.report("workflowTemplateRef needs 'name', the \(what) to run", at: ref, path: path + "name")
@@ -100,7 +100,7 @@ extension SpecChecker {
     /// later); an unknown template inside a known one is an error.
     func checkTemplateRef(_ ref: Node, at path: FieldPath) {
         guard case .mapping = ref else { return }
-        let cluster = ref.lintField("clusterScope")?.bool == true
+        let cluster = ref.lintField("clusterScope")?.lintBool == true
         let what = cluster ? "ClusterWorkflowTemplate" : "WorkflowTemplate"
         guard let nameNode = ref.lintField("name"), let name = nameNode.lintString else {
             context.report("templateRef needs 'name', the \(what) to use", at: ref, path: path + "name")

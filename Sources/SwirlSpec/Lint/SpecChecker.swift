@@ -50,7 +50,7 @@ struct SpecChecker {
             })
         if let ref = spec.lintField("workflowTemplateRef"), !ref.isNull {
             parameters = nil
-            let cluster = ref.lintField("clusterScope")?.bool == true
+            let cluster = ref.lintField("clusterScope")?.lintBool == true
             if let name = ref.lintField("name")?.lintString,
                 let referenced = (cluster ? knownClusterTemplates : knownTemplates)[name]
             {
