@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import SwirlSpec
@@ -9,6 +10,58 @@ import Testing
     {
         Linter.lint(text: text, file: "wf.yaml", knownTemplates: known, knownClusterTemplates: cluster).map(
             \.description)
+    }
+
+    /// A DAG of `tasks` tasks (one line each), with `parallelism` as given.
+    static func bigDAG(tasks: Int, parallelism: String) -> String {
+        let lines = (0..<tasks).map { "      - {name: t\($0), template: step}" }
+        return """
+            apiVersion: argoproj.io/v1alpha1
+            kind: Workflow
+            metadata: {generateName: big-}
+            spec:
+              entrypoint: main
+              parallelism: \(parallelism)
+              templates:
+              - name: main
+                dag:
+                  tasks:
+            \(lines.joined(separator: "\n"))
+              - name: step
+                container: {image: alpine, command: [true], bogus: 1}
+            """
+    }
+
+    @Test func aBigFileIsDecodedBesideTheChecksWithTheSameFindingsAndModel() throws {
+        // Past `linesToDecodeAside` lines the typed model is decoded on another thread: its finding still comes in
+        // order, and the model `lintAndLoad` returns is the one decoding gives.
+        for tasks in [10, Linter.linesToDecodeAside + 10] {
+            let bad = Self.lint(Self.bigDAG(tasks: tasks, parallelism: "abc"))
+            let line = tasks + 12
+            #expect(
+                bad == [
+                    "wf.yaml:6:16: error: spec.parallelism: expected an integer",
+                    "wf.yaml:\(line):49: error: spec.templates[1].container.bogus: unknown field 'bogus'",
+                ], "\(tasks) tasks")
+            let path = FileManager.default.temporaryDirectory.appendingPathComponent("big-\(UUID().uuidString).yaml")
+            defer { try? FileManager.default.removeItem(at: path) }
+            let good = Self.bigDAG(tasks: tasks, parallelism: "2").replacingOccurrences(of: ", bogus: 1", with: "")
+            try good.write(to: path, atomically: true, encoding: .utf8)
+            let (diagnostics, documents) = try Linter.lintAndLoad(file: path.path)
+            #expect(diagnostics.isEmpty)
+            let loaded = try #require(documents?.first)
+            guard case .workflow(let workflow) = loaded.manifest,
+                case .workflow(let direct) = try ManifestLoader.decode(node: loaded.node, file: path.path)
+            else {
+                Issue.record("not a workflow")
+                continue
+            }
+            #expect(workflow.spec.parallelism == 2)
+            #expect(workflow.spec.templates?.first?.dag?.tasks.count == tasks)
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = .sortedKeys
+            #expect(try encoder.encode(workflow) == encoder.encode(direct))
+        }
     }
 
     @Test func diagnosticDescription() {

@@ -75,6 +75,9 @@ public enum Linter {
         ).diagnostics
     }
 
+    /// Files from this many lines on decode their typed model on another thread while the checks run.
+    static let linesToDecodeAside = 2_000
+
     /// The diagnostics of `documents`, and each one's typed model where it decodes (nil where it does not).
     static func lintAndDecode(
         documents: [Node], parseError: Diagnostic?, text: String, file: String, knownTemplates: [String: Set<String>],
@@ -203,11 +206,15 @@ public enum Linter {
                 at: document.lintField("kind"), path: FieldPath("kind"))
             return nil
         }
-        // The typed model catches what the key table does not (a word where a number belongs …). It is decoded on
-        // another core while the checks below read the same (immutable) tree: for a 10,000-task DAG each takes a
-        // good part of a second. Its finding goes where it always went, right after the key table's.
+        // The typed model catches what the key table does not (a word where a number belongs …). In a big file it is
+        // decoded on another core while the checks below read the same (immutable) tree: for a 10,000-task DAG each
+        // takes a good part of a second. (A thread costs more than decoding a small file.) Its finding goes where it
+        // always went, right after the key table's.
         let tree = UncheckedNode(document)
-        let decoding = SideTask { [file = context.file] in try ManifestLoader.decode(node: tree.node, file: file) }
+        let decode: @Sendable () throws -> Manifest = { [file = context.file] in
+            try ManifestLoader.decode(node: tree.node, file: file)
+        }
+        let decoding = context.lines.count >= Self.linesToDecodeAside ? SideTask(decode) : nil
         let before = context.diagnostics.count
         FieldChecker(context: context).check(
             document, as: .object(kind == "CronWorkflow" ? .cronDocument : .document), at: FieldPath())
@@ -217,7 +224,7 @@ public enum Linter {
             document, kind: kind, context: context, knownTemplates: knownTemplates,
             knownClusterTemplates: knownClusterTemplates)
         do {
-            return try decoding.result()
+            return try decoding?.result() ?? decode()
         } catch let error as SpecError {
             let overlaps = fieldDiagnostics.contains { path in
                 path == error.field || path.hasPrefix(error.field + ".") || path.hasPrefix(error.field + "[")
