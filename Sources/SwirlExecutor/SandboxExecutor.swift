@@ -50,7 +50,7 @@ public final class SandboxExecutor: Executor {
         let newPod = try FileIO.makeNewDirectory(files.directory)
         if !newPod && hasStarted(files) { return }
         if direct {
-            makeDoneDirectoryOnce()
+            try makeDoneDirectoryOnce()
             // Nothing started, so whatever scratch space is there was left by an earlier home or a start cut short.
             // Marked before the request exists, so a crash in between never leaves a direct pod that `observe`
             // would take for a supervised one still starting.
@@ -83,9 +83,10 @@ public final class SandboxExecutor: Executor {
     }
 
     /// Makes the done-marker directory on the first start.
-    private func makeDoneDirectoryOnce() {
+    private func makeDoneDirectoryOnce() throws {
         if doneDirectoryMade.load(ordering: .relaxed) { return }
-        if (try? FileIO.makeDirectory(layout.donePath)) != nil { doneDirectoryMade.store(true, ordering: .relaxed) }
+        try FileIO.makeDirectory(layout.donePath)
+        doneDirectoryMade.store(true, ordering: .relaxed)
     }
 
     /// Creates the pod directory and the `request.json` of a supervised pod, unless the pod was already started.
@@ -94,7 +95,7 @@ public final class SandboxExecutor: Executor {
     func writeRequest(_ request: PodRequest, files known: PodFiles? = nil, newPod: Bool = false) throws -> PodFiles? {
         try ExecutorError.validate(request.podName, kind: "pod")
         let files = known ?? layout.podFiles(request.podName)
-        makeDoneDirectoryOnce()
+        try makeDoneDirectoryOnce()
         if !newPod {
             try FileIO.makeDirectory(files.directory)
             if hasStarted(files) { return nil }
