@@ -11,9 +11,10 @@ import Synchronization
 ///
 /// Here each commit's WAL hook (`sqlite3_wal_hook`, called with the number of frames in the WAL) wakes this thread
 /// once `frameThreshold` frames have piled up, and it runs a `PASSIVE` checkpoint on its own connection: that
-/// takes no lock a writer needs, so commits go on meanwhile. Once it has copied everything, the next commit starts
-/// the WAL over from its beginning, so the WAL stays a few megabytes, rewritten in place. Past `inlineThreshold`
-/// frames (the thread cannot keep up) the committing connection checkpoints itself, as SQLite's own hook would.
+/// takes no lock a writer needs, so commits go on meanwhile. When it has copied everything before the next commit
+/// (a controller commits once per finished step, milliseconds apart), that commit starts the WAL over from its
+/// beginning, so the WAL stays a few megabytes, rewritten in place. Past `inlineThreshold` frames (commits without
+/// pause, or a thread that cannot keep up) the committing connection checkpoints itself, as SQLite's own hook would.
 final class WALCheckpointer: Sendable {
     /// Frames (pages of 4 KB) in the WAL that wake the thread.
     let frameThreshold: Int32
