@@ -143,9 +143,7 @@ struct ExecutorLifecycleTests {
     @Test("a directly launched pod whose result a crash tore is collected again by the next executor")
     func tornDirectResult() async throws {
         try requireSandboxTools()
-        let fixture = try SandboxFixture()
-        let direct = fixture.directExecutor()
-        let watcher = try CompletionWatcher(directory: fixture.layout.doneDirectory)
+        let (fixture, direct, watcher) = try SandboxFixture.directPods()
         defer { watcher.stop() }
         try direct.start(try pod("torn", argv: ["sh", "-c", "echo collected"]))
         var names = watcher.podNames.makeAsyncIterator()
@@ -168,9 +166,7 @@ struct ExecutorLifecycleTests {
     @Test("a direct pod's result file is written off the controller's path, and nothing is lost before it is")
     func deferredDirectResult() async throws {
         try requireSandboxTools()
-        let fixture = try SandboxFixture()
-        let direct = fixture.directExecutor()
-        let watcher = try CompletionWatcher(directory: fixture.layout.doneDirectory)
+        let (fixture, direct, watcher) = try SandboxFixture.directPods()
         defer { watcher.stop() }
         try direct.start(try pod("observed", argv: ["sh", "-c", "echo one"]))
         try direct.start(try pod("unobserved", argv: ["sh", "-c", "echo two"]))
@@ -202,9 +198,7 @@ struct ExecutorLifecycleTests {
     @Test("a direct pod's request lives in its scratch space, and a restarted executor still finds, keeps and kills it")
     func directRequestInScratch() async throws {
         try requireSandboxTools()
-        let fixture = try SandboxFixture()
-        let direct = fixture.directExecutor()
-        let watcher = try CompletionWatcher(directory: fixture.layout.doneDirectory)
+        let (fixture, direct, watcher) = try SandboxFixture.directPods()
         defer { watcher.stop() }
         let request = try pod("sleeper", argv: ["sh", "-c", "echo started; sleep 30"])
         try direct.start(request)

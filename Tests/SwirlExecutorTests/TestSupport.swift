@@ -26,6 +26,14 @@ final class SandboxFixture: @unchecked Sendable {
         SandboxExecutor(layout: layout, supervisorCommand: ["/bin/false"], directLaunch: true)
     }
 
+    /// A fresh home with a direct-launch executor and a watcher on its done markers (the caller stops it).
+    static func directPods() throws -> (fixture: SandboxFixture, executor: SandboxExecutor, watcher: CompletionWatcher)
+    {
+        let fixture = try SandboxFixture()
+        let watcher = try CompletionWatcher(directory: fixture.layout.doneDirectory)
+        return (fixture, fixture.directExecutor(), watcher)
+    }
+
     deinit {
         // Scratch spaces live outside the home (on /dev/shm): a pod that never finished leaves its own behind.
         for name in (try? FileManager.default.contentsOfDirectory(atPath: layout.podsPath.path)) ?? [] {
