@@ -13,11 +13,20 @@ import Synchronization
 /// once `frameThreshold` frames have piled up, and it runs a `PASSIVE` checkpoint on its own connection: that
 /// takes no lock a writer needs, so commits go on meanwhile. When it has copied everything before the next commit
 /// (a controller commits once per finished step, milliseconds apart), that commit starts the WAL over from its
-/// beginning, so the WAL stays a few megabytes, rewritten in place. Past `inlineThreshold` frames (commits without
-/// pause, or a thread that cannot keep up) the committing connection checkpoints itself, as SQLite's own hook would.
+/// beginning, so the WAL stays a few megabytes, rewritten in place.
+///
+/// Commits without pause (the `noop` executor, many steps finishing at once) never leave that moment: the next
+/// commit always lands before a checkpoint has caught up, the WAL never starts over, and it grew to 64 MB and more
+/// (half a second to empty at exit). So once the WAL holds `restartThreshold` frames, the thread runs a `RESTART`
+/// checkpoint instead: it waits for no writer (with none busy it takes the writer lock just long enough to copy the
+/// last frames; with one busy it copies what it can, like `PASSIVE`) and lets the next commit start the WAL over.
+/// Past `inlineThreshold` frames (a thread that cannot keep up) the committing connection runs that `RESTART`
+/// itself.
 final class WALCheckpointer: Sendable {
     /// Frames (pages of 4 KB) in the WAL that wake the thread.
     let frameThreshold: Int32
+    /// Frames past which the thread's checkpoint also makes the WAL start over (`RESTART`).
+    let restartThreshold: Int32
     /// Frames past which the committing connection checkpoints itself.
     let inlineThreshold: Int32
     private let path: String
@@ -29,11 +38,14 @@ final class WALCheckpointer: Sendable {
         /// A wake-up is pending or a checkpoint running.
         var busy = false
         var stopped = false
+        /// The pending checkpoint is to make the WAL start over.
+        var restart = false
     }
 
-    init(path: String, frameThreshold: Int32 = 512, inlineThreshold: Int32 = 16384) {
+    init(path: String, frameThreshold: Int32 = 512, restartThreshold: Int32 = 2048, inlineThreshold: Int32 = 16384) {
         self.path = path
         self.frameThreshold = frameThreshold
+        self.restartThreshold = restartThreshold
         self.inlineThreshold = inlineThreshold
     }
 
@@ -53,13 +65,14 @@ final class WALCheckpointer: Sendable {
 
     private func committed(frames: Int32, connection: OpaquePointer) {
         if frames >= inlineThreshold {
-            sqlite3_wal_checkpoint_v2(connection, nil, SQLITE_CHECKPOINT_PASSIVE, nil, nil)
+            sqlite3_wal_checkpoint_v2(connection, nil, SQLITE_CHECKPOINT_RESTART, nil, nil)
             return
         }
         guard frames >= frameThreshold else { return }
         let (signal, start) = state.withLock { state -> (Bool, Bool) in
             guard !state.busy, !state.stopped else { return (false, false) }
             state.busy = true
+            state.restart = frames >= restartThreshold
             defer { state.threadStarted = true }
             return (true, !state.threadStarted)
         }
@@ -90,8 +103,11 @@ final class WALCheckpointer: Sendable {
             if let connection { sqlite3_exec(connection, "PRAGMA synchronous = NORMAL", nil, nil, nil) }
             while true {
                 wake.wait()
-                if let connection, !state.withLock({ $0.stopped }) {
-                    sqlite3_wal_checkpoint_v2(connection, nil, SQLITE_CHECKPOINT_PASSIVE, nil, nil)
+                let (stopped, restart) = state.withLock { ($0.stopped, $0.restart) }
+                if let connection, !stopped {
+                    // This connection has no busy handler: a `RESTART` that finds a writer busy does not wait.
+                    let mode = restart ? SQLITE_CHECKPOINT_RESTART : SQLITE_CHECKPOINT_PASSIVE
+                    sqlite3_wal_checkpoint_v2(connection, nil, mode, nil, nil)
                 }
                 state.withLock { $0.busy = false }
             }
