@@ -135,6 +135,26 @@ struct CLITests {
         }
     }
 
+    /// `submit --wait` ends as Argo's does: the outcome line per workflow (none with `-o name`), and a failure
+    /// status unless every workflow succeeded.
+    @Test func submitWaitEndsWithTheOutcomeAndItsStatus() throws {
+        try withSwirlHome { swirl in
+            let ok = try swirl.run(["submit", fixture("quick.yaml").path, "--name", "fine", "--wait"], timeout: 30)
+            #expect(ok.succeeded, "\(ok)")
+            #expect(ok.stdoutLines.first?.hasPrefix("Name:") == true, "the submitted workflow first: \(ok)")
+            let pattern = #/^fine Succeeded at \d{4}-\d\d-\d\d \d\d:\d\d:\d\d \+0000 UTC$/#
+            #expect(ok.stdoutLines.last.map { $0.wholeMatch(of: pattern) != nil } == true, "\(ok)")
+            let failed = try swirl.run(
+                ["submit", fixture("exit3.yaml").path, "--name", "broken", "--wait"], timeout: 30)
+            #expect(failed.exitedNormally && failed.status == 1, "\(failed)")
+            #expect(failed.stdoutLines.last?.hasPrefix("broken Failed at ") == true, "\(failed)")
+            let named = try swirl.run(
+                ["submit", fixture("exit3.yaml").path, "--name", "broken-again", "--wait", "-o", "name"], timeout: 30)
+            #expect(named.exitedNormally && named.status == 1, "\(named)")
+            #expect(named.stdoutLines == ["broken-again"], "\(named)")
+        }
+    }
+
     @Test func waitForTwoWorkflows() throws {
         try withSwirlHome { swirl in
             let file = fixture("quick.yaml").path
