@@ -152,6 +152,10 @@ struct CLITests {
                 ["submit", fixture("exit3.yaml").path, "--name", "broken-again", "--wait", "-o", "name"], timeout: 30)
             #expect(named.exitedNormally && named.status == 1, "\(named)")
             #expect(named.stdoutLines == ["broken-again"], "\(named)")
+            let typo = try swirl.run(["submit", fixture("quick.yaml").path, "--name", "typo", "-o", "jsno"])
+            #expect(typo.exitedNormally && typo.status != 0, "\(typo)")
+            #expect(typo.stderr.contains("unknown output format 'jsno', expected name, json, yaml or wide"), "\(typo)")
+            #expect(try swirl.workflow("typo") == nil, "nothing submitted")
         }
     }
 

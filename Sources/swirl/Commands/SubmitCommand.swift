@@ -29,6 +29,10 @@ struct SubmitCommand: AsyncParsableCommand {
     var executor: String?
 
     func run() async throws {
+        // Before anything is stored: a typo must not submit the workflow and then fail to print it.
+        if let output, !["name", "json", "yaml", "wide"].contains(output) {
+            throw CLIError("unknown output format '\(output)', expected name, json, yaml or wide")
+        }
         let context = try CLIContext()
         var workflows = try loadWorkflows(context: context)
         var rng = SystemRandomNumberGenerator()
