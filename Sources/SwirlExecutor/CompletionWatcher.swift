@@ -53,8 +53,10 @@ public final class CompletionWatcher: Sendable {
         (podNames, continuation) = AsyncStream.makeStream(of: String.self, bufferingPolicy: .unbounded)
         if handler != nil { continuation.finish() }
         for name in Self.list(directory) { deliver(name, seenAt: nil) }
-        let thread = Thread { [self] in self.readLoop() }
-        thread.name = "swirl-completion-watcher"
+        let thread = Thread { [self] in
+            Thread.nameCurrent("swirl-watcher")
+            self.readLoop()
+        }
         thread.start()
     }
 

@@ -311,12 +311,12 @@ final class ChildExit: @unchecked Sendable {
         self.pid = pid
         guard readEnd >= 0 else { return }
         let thread = Thread { [self] in
+            Thread.nameCurrent("swirl-reaper")
             let status = ProcessLauncher.wait(pid)
             lock.withLock { raw = status }
             var byte: UInt8 = 1
             _ = write(writeEnd, &byte, 1)
         }
-        thread.name = "swirl-child-reaper"
         thread.start()
     }
 

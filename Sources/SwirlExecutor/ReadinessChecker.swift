@@ -35,6 +35,7 @@ final class ReadinessChecker: Sendable {
     /// Starts probing; `marker` is created once the probe passes, unless `cancel()` came first.
     func start(marker: LocalPath) {
         let thread = Thread { [self] in
+            Thread.nameCurrent("swirl-readiness")
             if let probe {
                 if !sleep(probe.initialDelaySeconds) { return }
                 while !isCancelled && !passes(probe.check) {
@@ -43,7 +44,6 @@ final class ReadinessChecker: Sendable {
             }
             if !isCancelled { try? FileIO.writeAtomically(Data(), to: marker) }
         }
-        thread.name = "swirl-readiness"
         thread.start()
     }
 

@@ -130,7 +130,7 @@ final class ScratchSweeper: Sendable {
     private func startSweeperThread() {
         let thread = Thread { [self] in
             #if canImport(Glibc)
-                Thread.current.name = "swirl-sweeper"  // shows in `top -H` and /proc
+                Thread.nameCurrent("swirl-sweeper")
                 var parameters = sched_param()
                 parameters.sched_priority = 0
                 // SCHED_IDLE (5 in <linux/sched.h>; glibc declares it only under _GNU_SOURCE); 0: this thread.

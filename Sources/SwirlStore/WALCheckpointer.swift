@@ -94,6 +94,8 @@ final class WALCheckpointer: Sendable {
 
     private func startThread() {
         let thread = Thread { [self] in
+            // Named from inside, in 15 bytes at most (see SwirlExecutor's `Thread.nameCurrent`).
+            Thread.current.name = "swirl-wal-ckpt"
             var connection: OpaquePointer?
             if sqlite3_open_v2(path, &connection, SQLITE_OPEN_READWRITE, nil) != SQLITE_OK {
                 sqlite3_close(connection)
@@ -112,7 +114,6 @@ final class WALCheckpointer: Sendable {
                 state.withLock { $0.busy = false }
             }
         }
-        thread.name = "swirl-checkpoint"
         thread.start()
     }
 }

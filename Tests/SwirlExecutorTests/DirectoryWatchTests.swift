@@ -31,6 +31,19 @@ struct DirectoryWatchTests {
         #expect(!names(watch.read()).contains("second"))
     }
 
+    @Test("a completion watcher's thread carries its name where `top -H` and /proc show it")
+    func watcherThreadIsNamed() async throws {
+        let seen = Mutex<String?>(nil)
+        let watcher = try CompletionWatcher(directory: directory) { _, _ in
+            let comm = try? String(contentsOfFile: "/proc/thread-self/comm", encoding: .utf8)
+            seen.withLock { $0 = comm?.trimmingCharacters(in: .whitespacesAndNewlines) }
+        }
+        defer { watcher.stop() }
+        try FileIO.write(Data(), to: directory.appendingPathComponent("pod-named"))
+        for _ in 0..<500 where seen.withLock({ $0 == nil }) { try await Task.sleep(for: .milliseconds(10)) }
+        #expect(seen.withLock { $0 } == "swirl-watcher")
+    }
+
     @Test("a completion watcher can be stopped repeatedly, also after its reader has ended")
     func stopIsIdempotent() async throws {
         for round in 0..<50 {
