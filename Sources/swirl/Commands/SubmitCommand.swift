@@ -91,21 +91,8 @@ struct SubmitCommand: AsyncParsableCommand {
             // Only the outcomes are printed: reading each workflow back whole (its manifest and every node) took a
             // third of a second after a 30,000-task DAG.
             try await WorkflowWaiter.waitUntilFinished(names, context: context)
-            try printOutcomes(names, context: context)
+            try WorkflowWaiter.printOutcomes(names, context: context, lines: output != "name")
         }
-    }
-
-    /// Prints each workflow's outcome line (none with `-o name`); fails unless all succeeded.
-    func printOutcomes(_ names: [String], context: CLIContext) throws {
-        let outcomes = try context.store.outcomes(named: names)
-        let finished = try names.map { name in
-            guard let outcome = outcomes[name] else { throw CLIError("workflow '\(name)' not found") }
-            return outcome
-        }
-        if output != "name" {
-            for outcome in finished { print(WorkflowWaiter.summary(outcome)) }
-        }
-        if finished.contains(where: { $0.phase != .succeeded }) { throw ExitCode(1) }
     }
 
     func printSubmitted(_ stored: StoredWorkflow, context: CLIContext) throws {

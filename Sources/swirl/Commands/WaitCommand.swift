@@ -22,13 +22,7 @@ struct WaitCommand: AsyncParsableCommand {
             wanted.append(try context.workflow(named: name, templates: false).name)  // @latest, or the error
         }
         try await WorkflowWaiter.waitUntilFinished(wanted, context: context)
-        let outcomes = try context.store.outcomes(named: wanted)
-        let finished = try wanted.map { name in
-            guard let outcome = outcomes[name] else { throw CLIError("workflow '\(name)' not found") }
-            return outcome
-        }
-        for outcome in finished { print(WorkflowWaiter.summary(outcome)) }
-        if finished.contains(where: { $0.phase != .succeeded }) { throw ExitCode(1) }
+        try WorkflowWaiter.printOutcomes(wanted, context: context)
     }
 }
 

@@ -1,3 +1,4 @@
+import ArgumentParser
 import Foundation
 import SwirlController
 import SwirlEngine
@@ -84,6 +85,20 @@ enum WorkflowWaiter {
     }
 
     /// Argo's one-line result: `NAME Succeeded at 2024-01-02 10:00:00 +0000 UTC`.
+    /// Prints each finished workflow's outcome line (`lines: false`: none), read from the workflow rows alone;
+    /// fails unless every one succeeded.
+    static func printOutcomes(_ names: [String], context: CLIContext, lines: Bool = true) throws {
+        let outcomes = try context.store.outcomes(named: names)
+        let finished = try names.map { name in
+            guard let outcome = outcomes[name] else { throw CLIError("workflow '\(name)' not found") }
+            return outcome
+        }
+        if lines {
+            for outcome in finished { print(summary(outcome)) }
+        }
+        if finished.contains(where: { $0.phase != .succeeded }) { throw ExitCode(1) }
+    }
+
     static func summary(_ stored: StoredWorkflow) -> String {
         summary(WorkflowOutcome(name: stored.name, phase: stored.status.phase, finishedAt: stored.status.finishedAt))
     }
