@@ -18,10 +18,11 @@ public final class SQLiteStore: WorkflowStore, @unchecked Sendable {
     let checkpointer: WALCheckpointer
     let encoder = WorkflowObject.storageEncoder()
     let decoder = WorkflowObject.storageDecoder()
-    /// The workflows this store submitted, by uid, with the manifest text stored for each: reading one back while
-    /// its stored text is still that text gives the submitted value instead of decoding the text again (the
-    /// controller of `submit --wait` adopts what the same process just stored; decoding a 1,000-task DAG's
-    /// manifest took 17 ms, a 30,000-task one's half a second).
+    /// The workflows of this store's latest `submit`, by uid, with the manifest text stored for each: reading one
+    /// back while its stored text is still that text gives the submitted value instead of decoding the text again
+    /// (the controller of `submit --wait` adopts what the same process just stored; decoding a 1,000-task DAG's
+    /// manifest took 17 ms, a 30,000-task one's half a second). Only the latest call's, so that a process that
+    /// submits again and again does not keep every workflow it ever submitted.
     private let submitted = Mutex<[String: (text: String, workflow: Workflow)]>([:])
 
     /// The columns of a workflow row (`workflowColumns`), read out of GRDB's row so that another thread can
@@ -222,9 +223,8 @@ public final class SQLiteStore: WorkflowStore, @unchecked Sendable {
         } catch let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT {
             throw StoreError.alreadyExists(current)
         }
-        submitted.withLock { submitted in
-            for (new, manifest) in rows { submitted[new.uid] = (manifest, new.workflow) }
-        }
+        let latest = Dictionary(rows.map { ($0.0.uid, (text: $0.1, workflow: $0.0.workflow)) }) { _, last in last }
+        submitted.withLock { $0 = latest }
     }
 
     /// The workflow a stored manifest text decodes to: the submitted value when this store submitted exactly that
