@@ -57,6 +57,9 @@ public actor Controller {
     var adoptionBacklog: [LeaseInfo] = []
     var dirty: [String: [String]] = [:]
     var owed: [(uid: String, action: EngineAction)] = []
+    /// Pods whose results were fed to their engines since the last commit, by workflow: once that workflow's state
+    /// is committed, their executor may drop what it kept to report them again (`resultsRecorded(podNames:)`).
+    var collected: [String: [String]] = [:]
     /// Holders (a workflow's uid, or `uid/nodeID`) waiting for locks, with what they asked for.
     var lockWaiters: [String: (uid: String, locks: [LockRequest])] = [:]
 
@@ -274,7 +277,9 @@ public actor Controller {
             guard let node = engine.status.nodes[nodeID], let podName = node.podName else { continue }
             pods[podName] = (uid, nodeID)
             switch executor.observe(podName: podName) {
-            case .finished(let result): events.append(.podFinished(nodeID: nodeID, result: result))
+            case .finished(let result):
+                events.append(.podFinished(nodeID: nodeID, result: result))
+                collected[uid, default: []].append(podName)
             case .running: break
             case .lost(let reason):
                 events.append(.podFinished(nodeID: nodeID, result: PodResult(exitCode: nil, error: reason)))
@@ -336,6 +341,7 @@ public actor Controller {
             switch executor(for: uid).observe(podName: podName) {
             case .finished(let result):
                 pods[podName] = nil
+                collected[uid, default: []].append(podName)
                 feed(uid, .podFinished(nodeID: nodeID, result: result))
             case .lost(let reason):
                 pods[podName] = nil
@@ -382,6 +388,7 @@ public actor Controller {
             result.finishedAt = seenAt
         }
         pods[podName] = nil
+        collected[uid, default: []].append(podName)
         feed(uid, .podFinished(nodeID: nodeID, result: result))
     }
 
@@ -398,7 +405,12 @@ public actor Controller {
         while !dirty.isEmpty || !owed.isEmpty {
             let changed = dirty
             dirty = [:]
-            commit(changed)
+            let saved = commit(changed)
+            let stored = collected
+            collected = [:]
+            for (uid, podNames) in stored where saved.contains(uid) {
+                executor(for: uid).resultsRecorded(podNames: podNames)
+            }
             let actions = owed
             owed = []
             for (uid, action) in actions { perform([action], uid: uid) }
@@ -406,8 +418,9 @@ public actor Controller {
     }
 
     /// Saves every changed workflow's state in one transaction (a thousand workflows finishing in one turn of the
-    /// loop cost a thousand commits before).
-    func commit(_ changed: [String: [String]]) {
+    /// loop cost a thousand commits before), and tells which were saved.
+    @discardableResult
+    func commit(_ changed: [String: [String]]) -> Set<String> {
         var batches: [StateBatch] = []
         for (uid, events) in changed {
             guard let box = engines[uid] else { continue }
@@ -423,16 +436,20 @@ public actor Controller {
         do {
             try store.save(batches)
             for batch in batches { engines[batch.uid]?.savedPhase = batch.status.phase }
+            return Set(batches.map(\.uid))
         } catch {
             // One bad batch must not lose the others: save them one by one, reporting the one that fails.
+            var saved: Set<String> = []
             for batch in batches {
                 do {
                     try store.save(batch)
                     engines[batch.uid]?.savedPhase = batch.status.phase
+                    saved.insert(batch.uid)
                 } catch {
                     logger.error("cannot save workflow \(batch.uid): \(error)")
                 }
             }
+            return saved
         }
     }
 

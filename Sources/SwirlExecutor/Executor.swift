@@ -17,8 +17,8 @@ public enum PodObservation: Sendable, Equatable {
 public protocol Executor: Sendable {
     /// Starts the pod described by `request`.
     ///
-    /// Idempotent: if the pod directory already has a request, a supervisor or a result, this does nothing,
-    /// so the controller can re-issue the action after a crash.
+    /// Idempotent until the pod's result is stored: a pod already started (its request, supervisor or result is
+    /// there) is not started again, so the controller can re-issue the action after a crash.
     func start(_ request: PodRequest) throws
     /// Reports what is known about the pod without blocking.
     func observe(podName: String) -> PodObservation
@@ -34,6 +34,9 @@ public protocol Executor: Sendable {
     func idle()
     /// The controller is about to exit: finish whatever housekeeping is still deferred. The default does nothing.
     func finishHousekeeping()
+    /// The controller has stored the results this executor reported as `.finished` for these pods: what it kept
+    /// only to report them again can go. The default does nothing.
+    func resultsRecorded(podNames: [String])
 }
 
 extension Executor {
@@ -44,4 +47,6 @@ extension Executor {
     public func idle() {}
 
     public func finishHousekeeping() {}
+
+    public func resultsRecorded(podNames: [String]) {}
 }

@@ -7,13 +7,25 @@ struct PodFiles: Sendable {
     /// (copy-on-write layer, the step's root mount point and `/tmp`, the sandbox script, its pid and status files,
     /// the direct-launch mark) lives there, so a step creates and deletes almost no inodes on the disk: ext4's
     /// inode allocator slows down badly under that churn, and writing the files there cost milliseconds per step.
-    /// Only the request, the logs and the result stay in the pod directory. Removed once the result is recorded.
+    /// A supervised pod keeps its request and result in the pod directory; a directly launched pod has no pod
+    /// directory on the disk at all (see `SandboxExecutor+Direct`). Removed once the result is recorded.
     /// Computed once: it hashes the pod directory's path.
     let scratch: LocalPath
+    /// The step's standard output and error, in the home's `logs` directory (`<home>/logs/<pod>.stdout.log`), not
+    /// in the pod directory: a directly launched pod needs no directory of its own on the disk, where a new inode
+    /// costs a quarter of a millisecond on this kind of machine (ext4 without a journal skips every recently freed
+    /// inode). Computed once: they are named on every step.
+    let stdoutLog: LocalPath
+    let stderrLog: LocalPath
 
+    /// The files of the pod whose directory is `directory` (`<home>/pods/<pod>`).
     init(_ directory: LocalPath) {
         self.directory = directory
         scratch = ScratchSpace.directory(for: directory)
+        let logs = directory.deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent(
+            SandboxLayout.logsDirectoryName)
+        stdoutLog = logs.appendingPathComponent(directory.lastPathComponent + ".stdout.log")
+        stderrLog = logs.appendingPathComponent(directory.lastPathComponent + ".stderr.log")
     }
 
     init(_ directory: URL) { self.init(LocalPath(directory.standardizedFileURL)) }
@@ -24,10 +36,11 @@ struct PodFiles: Sendable {
     /// The `PodRequest` as JSON; its presence means "started". A supervised pod's.
     var request: LocalPath { file("request.json") }
     /// A directly launched pod's request: in its scratch space (a tmpfs), which lives exactly as long as the
-    /// request is needed (until `result.json` is written), so that starting a pod creates one file fewer on the
-    /// disk, where a new inode cost about a tenth of a millisecond per step.
+    /// request is needed (until the controller has stored the pod's result), so that starting a pod creates no file
+    /// on the disk.
     var directRequest: LocalPath { scratchFile("request.json") }
-    /// The `PodResult` as JSON; its presence means "finished".
+    /// The `PodResult` as JSON, written by a pod's supervisor (a directly launched pod's result is collected from
+    /// its scratch space instead, which stays until the controller has stored it); its presence means "finished".
     var result: LocalPath { file("result.json") }
     /// Held with an exclusive `flock` for the supervisor's whole life.
     var supervisorLock: LocalPath { file("supervisor.lock") }
@@ -36,8 +49,6 @@ struct PodFiles: Sendable {
     var directLaunch: LocalPath { scratchFile("direct") }
     /// The supervisor's own diagnostics (and those of the sandbox script).
     var supervisorLog: LocalPath { scratchFile("supervisor.log") }
-    var stdoutLog: LocalPath { file("stdout.log") }
-    var stderrLog: LocalPath { file("stderr.log") }
     /// Created by `kill(podName:)`; the supervisor watches for it.
     var terminateRequest: LocalPath { file("terminate") }
     /// The process group of the sandbox, so a kill can reach it when the supervisor is gone.

@@ -6,10 +6,16 @@ import SwirlEngine
 #endif
 
 /// Direct launch: a pod that needs nothing but the sandbox (no artifacts, no deadline, no archived logs) skips the
-/// Swift supervisor. The controller prepares the pod directory in-process and starts the sandbox script itself, in
-/// its own session so that it outlives the controller; the script records its start, exit status and output files,
-/// and creates the done marker last. That saves a process start (tens of milliseconds) per step, which is most of
-/// Swirl's cost per step. The result is assembled from those files when the marker appears.
+/// Swift supervisor. The controller prepares the pod's scratch space in-process and starts the sandbox script
+/// itself, in its own session so that it outlives the controller; the script records its start, exit status and
+/// output files, and creates the done marker last. That saves a process start (tens of milliseconds) per step, which
+/// is most of Swirl's cost per step. The result is assembled from those files when the marker appears.
+///
+/// Such a pod has no directory on the disk: its request and status live in its scratch space (a tmpfs), its logs in
+/// the home's `logs` directory, and its result is not written to a file: the scratch space stays until the
+/// controller has stored the result (`resultsRecorded(podNames:)`), so a controller killed before that collects it
+/// again. A directory and a result file on the disk cost half a millisecond of CPU per step on this kind of
+/// machine (ext4 without a journal skips every recently freed inode when it allocates one).
 extension SandboxExecutor {
     /// A pod this process launched directly and has not seen finish.
     struct DirectPod: Sendable {
@@ -23,13 +29,39 @@ extension SandboxExecutor {
             && request.http == nil  // the supervisor sends an http template's request
     }
 
-    /// - Parameter newPod: the pod directory and its scratch directory were made empty just now.
-    func launchDirectly(_ request: PodRequest, files: PodFiles, newPod: Bool = false) throws {
+    /// Starts a direct pod unless it was started before: its scratch space, made exclusively, is its mark.
+    func startDirectly(_ request: PodRequest, files: PodFiles) throws {
+        try makeSharedDirectoriesOnce()
+        if try !ScratchSpace.createNew(files) {
+            if startedBefore(request, files: files) { return }
+            // Left by an earlier home at the same path (the tmpfs outlives a deleted `SWIRL_HOME`), or by a start
+            // cut short before its request was written.
+            FileIO.remove(files.scratch)
+            try ScratchSpace.create(files)
+        }
+        // Marked before the request exists, so a crash in between never leaves a direct pod that `observe` would
+        // take for a supervised one still starting.
+        try FileIO.write(Data(), to: files.directLaunch)
+        guard try FileIO.createExclusively(PodJSON.encode(request), at: files.directRequest) else { return }
+        do {
+            try launchDirectly(request, files: files)
+        } catch {
+            try recordLaunchFailure(error, podName: request.podName, files: files)
+        }
+    }
+
+    /// Whether the scratch space holds this very pod's request (same workflow and node): the pod was started.
+    func startedBefore(_ request: PodRequest, files: PodFiles) -> Bool {
+        guard let earlier = readRequest(files) else { return false }
+        return earlier.workflowUID == request.workflowUID && earlier.nodeID == request.nodeID
+    }
+
+    /// Prepares the new scratch space and spawns the sandbox script.
+    func launchDirectly(_ request: PodRequest, files: PodFiles) throws {
         let runner = PodRunner(layout: layout, files: files)
-        switch runner.prepare(request, doneMarker: layout.doneMarker(request.podName), freshDirectories: newPod) {
+        switch runner.prepare(request, doneMarker: layout.doneMarker(request.podName), freshDirectories: true) {
         case .failed(let result):
-            try FileIO.writeAtomically(PodJSON.encode(result), to: files.result)
-            try FileIO.writeAtomically(Data(), to: layout.doneMarker(request.podName))
+            try recordResult(result, podName: request.podName, files: files)
         case .ready(let command, _):
             let pid = try ProcessLauncher.spawn(
                 // SWIRL_HOME marks the sandbox's processes as this home's (the step itself gets a clean environment).
@@ -50,10 +82,8 @@ extension SandboxExecutor {
             else { return .lost("request.json of a finished pod is unreadable") }
             let result = PodRunner(layout: layout, files: files).collectDirect(request)
             reapDirectChild(files, pid: known?.pid)
-            // `result.json` is written by the sweeper, off the path to the next step's start, before it removes the
-            // scratch the result is collected from (so a crash in between loses nothing); `observe` answers from
-            // the queue meanwhile.
-            sweeper.enqueue(files, result: result)
+            // The scratch the result is collected from stays until the controller has stored the result.
+            collectedPods.withLock { _ = $0.insert(podName) }
             return .finished(result)
         }
         guard let pid = known?.pid ?? directPID(files) else {
@@ -75,17 +105,25 @@ extension SandboxExecutor {
         sweeper.enqueue(files)
     }
 
+    /// The controller has stored these pods' results: the scratch spaces of the direct pods among them go (on the
+    /// sweeper's thread).
+    public func resultsRecorded(podNames: [String]) {
+        let collected = collectedPods.withLock { collected in podNames.filter { collected.remove($0) != nil } }
+        for podName in collected { sweeper.enqueue(layout.podFiles(podName)) }
+    }
+
     /// Removes the scratch space of every finished pod of this home that still has one: left by a controller or
-    /// supervisor killed between recording a result and removing the scratch (the sweeper's queue lived in its
-    /// memory). A directly launched pod whose done marker is there but whose `result.json` was not written yet gets
-    /// it first, collected from that scratch. Reads the pods directory once; meant for a controller's start, off
-    /// its loop.
+    /// supervisor killed between collecting a result and removing the scratch (the sweeper's queue lived in its
+    /// memory). A directly launched pod's result may not be stored yet: it is written to `result.json` first,
+    /// collected from that scratch, for the next controller to read. Lists the tmpfs root and the pods directory
+    /// once; meant for a controller's start, off its loop.
     public func removeLeftoverScratch() {
-        guard let names = try? FileManager.default.contentsOfDirectory(atPath: layout.podsPath.path) else { return }
-        for name in names where (try? ExecutorError.validate(name, kind: "pod")) != nil {
+        let supervised = (try? FileManager.default.contentsOfDirectory(atPath: layout.podsPath.path)) ?? []
+        for name in Set(supervised + ScratchSpace.podsWithScratch(in: layout))
+        where (try? ExecutorError.validate(name, kind: "pod")) != nil {
             let files = layout.podFiles(name)
-            guard FileIO.exists(files.scratch), sweeper.pendingResult(files) == nil,
-                directPods.withLock({ $0[name] == nil })
+            guard FileIO.exists(files.scratch), directPods.withLock({ $0[name] == nil }),
+                !collectedPods.withLock({ $0.contains(name) })
             else { continue }
             if PodJSON.readResult(files.result) != nil {
                 ScratchSpace.remove(files)

@@ -6,8 +6,9 @@ import Synchronization
     import Glibc
 #endif
 
-/// The default executor: each pod runs under bubblewrap on a copy-on-write root, watched by a detached supervisor
-/// (`swirl __supervise POD_DIR`) that leaves the outcome in the pod directory.
+/// The default executor: each pod runs under bubblewrap on a copy-on-write root, either launched directly by the
+/// controller (see `SandboxExecutor+Direct`) or watched by a detached supervisor (`swirl __supervise POD_DIR`) that
+/// leaves the outcome in the pod directory.
 public final class SandboxExecutor: Executor {
     /// How long after launch a supervisor that does not hold its lock yet still counts as starting.
     static let startupGrace: TimeInterval = 2
@@ -21,11 +22,13 @@ public final class SandboxExecutor: Executor {
     /// The direct pods this process launched and has not seen finish, with their sandbox's pid, so that observing
     /// and collecting them reads neither `request.json` nor the pid file back (after a restart it does).
     let directPods = Mutex<[String: DirectPod]>([:])
-    /// Writes finished direct pods' results and removes their scratch spaces off the controller's path (see
-    /// `ScratchSweeper`).
+    /// Direct pods whose result this process collected (reported `.finished`) and the controller has not stored
+    /// yet: their scratch spaces, which the result is collected from, stay until `resultsRecorded(podNames:)`.
+    let collectedPods = Mutex<Set<String>>([])
+    /// Removes stored direct pods' scratch spaces off the controller's path (see `ScratchSweeper`).
     let sweeper = ScratchSweeper()
-    /// Set once the done-marker directory is known to exist (it is made by the first start).
-    let doneDirectoryMade = Atomic<Bool>(false)
+    /// Set once the done-marker and logs directories are known to exist (they are made by the first start).
+    let sharedDirectoriesMade = Atomic<Bool>(false)
     /// The argv prefix that runs the supervisor; the pod directory is appended.
     public let supervisorCommand: [String]
 
@@ -44,35 +47,35 @@ public final class SandboxExecutor: Executor {
     public func start(_ request: PodRequest) throws {
         try ExecutorError.validate(request.podName, kind: "pod")
         let files = layout.podFiles(request.podName)
-        let direct = directLaunch && Self.canLaunchDirectly(request)
         sweeper.cancel(files)  // a pod started again (retry) gets the same scratch space
+        if directLaunch && Self.canLaunchDirectly(request) {
+            try startDirectly(request, files: files)
+            return
+        }
         // A pod directory made just now belongs to a pod never started: no request, supervisor or result in it.
         let newPod = try FileIO.makeNewDirectory(files.directory)
         if !newPod && hasStarted(files) { return }
-        if direct {
-            try makeDoneDirectoryOnce()
-            // Nothing started, so whatever scratch space is there was left by an earlier home or a start cut short.
-            // Marked before the request exists, so a crash in between never leaves a direct pod that `observe`
-            // would take for a supervised one still starting.
-            try ScratchSpace.create(files, fresh: true)
-            try FileIO.write(Data(), to: files.directLaunch)
-            guard try FileIO.createExclusively(PodJSON.encode(request), at: files.directRequest) else { return }
-        } else {
-            guard try writeRequest(request, files: files, newPod: true) != nil else { return }
-            try ScratchSpace.create(files, fresh: true)
-        }
+        guard try writeRequest(request, files: files, newPod: true) != nil else { return }
+        try ScratchSpace.create(files, fresh: true)
         do {
-            if direct {
-                try launchDirectly(request, files: files, newPod: newPod)
-            } else {
-                try launchSupervisor(files)
-            }
+            try launchSupervisor(files)
         } catch {
-            // Nothing will run: record that as the pod's result so the controller sees an Error, not a hang.
-            let result = PodResult(exitCode: nil, error: "\(error)", startedAt: Date(), finishedAt: Date())
-            try FileIO.writeAtomically(PodJSON.encode(result), to: files.result)
-            try FileIO.writeAtomically(Data(), to: layout.doneMarker(request.podName))
+            try recordLaunchFailure(error, podName: request.podName, files: files)
         }
+    }
+
+    /// Records that a pod could not be launched as its result, so the controller sees an Error, not a hang.
+    func recordLaunchFailure(_ error: any Error, podName: String, files: PodFiles) throws {
+        try recordResult(
+            PodResult(exitCode: nil, error: "\(error)", startedAt: Date(), finishedAt: Date()), podName: podName,
+            files: files)
+    }
+
+    /// Writes a pod's result file (making its pod directory, which a direct pod does not have) and its done marker.
+    func recordResult(_ result: PodResult, podName: String, files: PodFiles) throws {
+        try FileIO.makeDirectory(files.directory)
+        try FileIO.writeAtomically(PodJSON.encode(result), to: files.result)
+        try FileIO.writeAtomically(Data(), to: layout.doneMarker(podName))
     }
 
     /// Whether the pod in `files` was started before: its request (either kind), its supervisor or its result is
@@ -82,11 +85,12 @@ public final class SandboxExecutor: Executor {
             || FileLock.isHeld(files.supervisorLock)
     }
 
-    /// Makes the done-marker directory on the first start.
-    private func makeDoneDirectoryOnce() throws {
-        if doneDirectoryMade.load(ordering: .relaxed) { return }
+    /// Makes the done-marker and logs directories on the first start.
+    func makeSharedDirectoriesOnce() throws {
+        if sharedDirectoriesMade.load(ordering: .relaxed) { return }
         try FileIO.makeDirectory(layout.donePath)
-        doneDirectoryMade.store(true, ordering: .relaxed)
+        try FileIO.makeDirectory(layout.logsPath)
+        sharedDirectoriesMade.store(true, ordering: .relaxed)
     }
 
     /// Creates the pod directory and the `request.json` of a supervised pod, unless the pod was already started.
@@ -95,7 +99,7 @@ public final class SandboxExecutor: Executor {
     func writeRequest(_ request: PodRequest, files known: PodFiles? = nil, newPod: Bool = false) throws -> PodFiles? {
         try ExecutorError.validate(request.podName, kind: "pod")
         let files = known ?? layout.podFiles(request.podName)
-        try makeDoneDirectoryOnce()
+        try makeSharedDirectoriesOnce()
         if !newPod {
             try FileIO.makeDirectory(files.directory)
             if hasStarted(files) { return nil }
@@ -135,7 +139,6 @@ public final class SandboxExecutor: Executor {
         if let pod = directPods.withLock({ $0[podName] }) {
             return observeDirect(podName: podName, files: files, known: pod)
         }
-        if let result = sweeper.pendingResult(files) { return .finished(result) }
         if let result = PodJSON.readResult(files.result) {
             // Scratch left behind by a controller or supervisor that died between the result and the cleanup.
             if FileIO.exists(files.scratch) { deferScratchRemoval(files) }
@@ -156,7 +159,7 @@ public final class SandboxExecutor: Executor {
         guard (try? ExecutorError.validate(podName, kind: "pod")) != nil else { return }
         let files = layout.podFiles(podName)
         guard FileIO.exists(files.request) || FileIO.exists(files.directRequest), !FileIO.exists(files.result),
-            sweeper.pendingResult(files) == nil
+            !collectedPods.withLock({ $0.contains(podName) })
         else {
             return
         }
@@ -176,12 +179,10 @@ public final class SandboxExecutor: Executor {
         directPods.withLock { pods in
             for podName in podNames { pods[podName] = nil }
         }
+        collectedPods.withLock { $0.subtract(podNames) }
         for podName in podNames where (try? ExecutorError.validate(podName, kind: "pod")) != nil {
             if case .running = observe(podName: podName) { kill(podName: podName) }
-            ScratchSpace.remove(layout.podFiles(podName))
-            FileIO.remove(layout.podDirectory(podName))
-            FileIO.remove(layout.doneMarker(podName))
-            FileIO.remove(layout.readyMarker(podName))
+            layout.removePodFiles(podName)
         }
         if (try? ExecutorError.validate(workflowUID, kind: "workflow uid")) != nil {
             FileIO.remove(layout.volumesDirectory.appendingPathComponent(workflowUID, isDirectory: true))

@@ -31,10 +31,30 @@ enum ScratchSpace {
     static func create(_ files: PodFiles, fresh: Bool = false) throws {
         if fresh {
             // Usually nothing is there: one mkdir.
-            if try FileIO.makeNewDirectory(files.scratch) { return }
+            if try createNew(files) { return }
             FileIO.remove(files.scratch)
         }
         try FileIO.makeDirectory(files.scratch)
+    }
+
+    /// Creates the pod's scratch directory if there is none (with its parents); false when one is there already.
+    static func createNew(_ files: PodFiles) throws -> Bool {
+        try FileIO.makeNewDirectory(files.scratch)
+    }
+
+    /// This home's pods that have a scratch directory on the tmpfs root (found by their names: a scratch directory
+    /// is named after its pod directory's path); empty without a tmpfs, where scratch directories are inside the
+    /// pod directories.
+    static func podsWithScratch(in layout: SandboxLayout) -> [String] {
+        guard let root, let names = try? FileManager.default.contentsOfDirectory(atPath: root.path) else { return [] }
+        return names.compactMap { name in
+            guard let dash = name.firstIndex(of: "-") else { return nil }
+            let podName = String(name[name.index(after: dash)...])
+            guard (try? ExecutorError.validate(podName, kind: "pod")) != nil,
+                directory(for: layout.podPath(podName)).lastPathComponent == name
+            else { return nil }
+            return podName
+        }
     }
 
     /// Creates what the sandbox script expects in a new scratch directory: the overlay's upper and work
@@ -56,14 +76,14 @@ enum ScratchSpace {
     /// sandbox script and status files; the benchmarks build their baseline from one).
     static let keep = ProcessInfo.processInfo.environment["SWIRL_KEEP_SCRATCH"] == "1"
 
-    /// Removes the pod's scratch directory and everything in it (unless `keep`).
+    /// Removes the pod's scratch directory and everything in it (unless `keep`, and `evenIfKept` is false).
     ///
     /// The usual tree goes by name first, deepest first, with one `unlink` or `rmdir` each: walking it cost about
     /// forty system calls per pod (a failed `unlink` and `rmdir`, `lstat`, `opendir` and two `getdents` per
     /// directory), and this runs once per step. Whatever else a step left (files in its layer or `/tmp`) makes a
     /// `rmdir` fail, and the walk below removes it.
-    static func remove(_ files: PodFiles) {
-        if keep { return }
+    static func remove(_ files: PodFiles, evenIfKept: Bool = false) {
+        if keep && !evenIfKept { return }
         for file in [
             files.directLaunch, files.supervisorLog, files.sandboxPGID, files.sandboxScript, files.statusExit,
             files.statusStarted, files.statusError,

@@ -7,8 +7,8 @@ import Synchronization
 #endif
 
 /// Finishes directly launched pods' housekeeping on a background thread that runs at idle CPU priority
-/// (`SCHED_IDLE`), so that it takes CPU time no step and not the controller wants: it writes a finished pod's
-/// `result.json`, then removes its scratch directory (see `PodFiles.scratch`). On a machine kept busy by steps it
+/// (`SCHED_IDLE`), so that it takes CPU time no step and not the controller wants: it removes the scratch directory
+/// (see `PodFiles.scratch`) of a pod whose result the controller has stored. On a machine kept busy by steps it
 /// may not run at all for a while, so the queue has bounds: past `limit` pods, or once its oldest entry waited
 /// `maxWait`, whoever queues (or `sweepStale()`) does the backlog itself. That keeps what a step left in its
 /// copy-on-write layer (tmpfs memory) from piling up.
@@ -17,13 +17,12 @@ import Synchronization
 /// controller, creating a pod's directories next to it, wait for it (spare directories made here cost one-step
 /// workflows up to a quarter of their throughput in one run).
 ///
-/// The order within an entry is what keeps a crash safe: the result file is written before the scratch directory,
-/// which holds what the result is collected from, goes. A controller killed in between collects the pod again.
+/// Only stored results are queued, which is what keeps a crash safe: the scratch directory holds what a direct pod's
+/// result is collected from, so a controller killed before storing it collects the pod again.
 final class ScratchSweeper: Sendable {
-    /// A finished pod: its result, when the result file is still to be written, and its scratch directory.
+    /// A finished pod whose result is stored: its scratch directory is to go.
     struct Entry: Sendable {
         var files: PodFiles
-        var result: PodResult?
         var since: ContinuousClock.Instant
     }
 
@@ -44,25 +43,14 @@ final class ScratchSweeper: Sendable {
         self.maxWait = maxWait
     }
 
-    /// Queues a finished pod: its `result` to write to `result.json` (nil when that is written already), then its
-    /// scratch directory to remove.
-    func enqueue(_ files: PodFiles, result: PodResult? = nil) {
+    /// Queues a finished pod's scratch directory for removal.
+    func enqueue(_ files: PodFiles) {
         let (startThread, backlog) = state.withLock { state in
-            state.queue.append(Entry(files: files, result: result, since: .now))
+            state.queue.append(Entry(files: files, since: .now))
             return (startThreadIfNeeded(&state), state.queue.count > limit)
         }
         if startThread { startSweeperThread() }
         if backlog { drain() } else { wakeUp.signal() }
-    }
-
-    /// The result of a queued pod whose `result.json` is not written yet.
-    func pendingResult(_ files: PodFiles) -> PodResult? {
-        state.withLock { state in
-            if let entry = state.inProgress, entry.files.scratch == files.scratch, let result = entry.result {
-                return result
-            }
-            return state.queue.last { $0.files.scratch == files.scratch }?.result
-        }
     }
 
     /// Does, on the caller's thread, every queued entry that waited longer than `maxWait` (the sweeper had no idle
@@ -89,18 +77,17 @@ final class ScratchSweeper: Sendable {
         while state.withLock({ $0.inProgress != nil }) { usleep(200) }
     }
 
-    /// Takes `files` off the queue, writing its pending result file at once, and waits until the sweeper is not
+    /// Takes `files` off the queue, removing its scratch directory at once, and waits until the sweeper is not
     /// working on it: called before a pod's scratch directory is created, since a pod started again (`swirl
-    /// retry`) gets the same scratch directory.
+    /// retry`) gets the same scratch directory, which must not be taken for that of a pod already started.
     func cancel(_ files: PodFiles) {
         while true {
-            let (busy, pending) = state.withLock { state in
-                let index = state.queue.firstIndex { $0.files.scratch == files.scratch }
-                let pending = index.map { state.queue[$0] }
-                if index != nil { state.queue.removeAll { $0.files.scratch == files.scratch } }
-                return (state.inProgress?.files.scratch == files.scratch, pending)
+            let (busy, queued) = state.withLock { state in
+                let queued = state.queue.contains { $0.files.scratch == files.scratch }
+                if queued { state.queue.removeAll { $0.files.scratch == files.scratch } }
+                return (state.inProgress?.files.scratch == files.scratch, queued)
             }
-            if let result = pending?.result { Self.writeResult(result, files: files) }
+            if queued { ScratchSpace.remove(files) }
             if !busy { return }
             usleep(200)
         }
@@ -110,15 +97,15 @@ final class ScratchSweeper: Sendable {
     var queued: Int { state.withLock { $0.queue.count } }
 
     private static func finish(_ entry: Entry) {
-        if let result = entry.result { writeResult(result, files: entry.files) }
         ScratchSpace.remove(entry.files)
     }
 
-    /// Written in place, not through a temporary file and a rename (one inode fewer on the disk per step): a
+    /// Writes a result file in place, not through a temporary file and a rename (one inode fewer on the disk): a
     /// result torn by a crash does not decode, and the scratch it is collected from outlives this write, so the
-    /// next controller collects it again.
+    /// next controller collects it again. Makes the pod directory first: a directly launched pod has none.
     static func writeResult(_ result: PodResult, files: PodFiles) {
         guard let data = try? PodJSON.encode(result) else { return }
+        try? FileIO.makeDirectory(files.directory)
         try? FileIO.write(data, to: files.result)
     }
 

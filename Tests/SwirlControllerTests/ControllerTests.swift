@@ -74,4 +74,79 @@ struct ControllerTests {
         #expect(workflows.allSatisfy { $0.status.phase == .succeeded }, "\(workflows.map(\.status.phase))")
         #expect(try store.unfinishedLeases().isEmpty)
     }
+
+    /// Runs every pod at once like `NoopExecutor` and records, when the controller says a pod's result is stored,
+    /// what the store holds for it then.
+    final class RecordingExecutor: Executor {
+        let pods = NoopExecutor()
+        let store: SQLiteStore
+        let uid: String
+        /// Pod name → the stored phase of its node when `resultsRecorded` named it (once per call).
+        let recorded = Mutex<[(pod: String, storedPhase: NodePhase?)]>([])
+
+        init(store: SQLiteStore, uid: String) {
+            self.store = store
+            self.uid = uid
+        }
+
+        var completesInProcess: Bool { true }
+        func start(_ request: PodRequest) throws { try pods.start(request) }
+        func observe(podName: String) -> PodObservation { pods.observe(podName: podName) }
+        func kill(podName: String) { pods.kill(podName: podName) }
+        func removeWorkflowData(workflowUID: String, podNames: [String]) {}
+
+        func resultsRecorded(podNames: [String]) {
+            let nodes = (try? store.workflow(uid: uid))?.status.nodes.values ?? [:].values
+            recorded.withLock { recorded in
+                for pod in podNames {
+                    recorded.append((pod, nodes.first { $0.podName == pod }?.phase))
+                }
+            }
+        }
+    }
+
+    @Test("the executor hears that a pod's result is stored once per pod, after the commit that stores it")
+    func resultsRecordedAfterTheCommit() async throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("swirl-ctl-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let home = SwirlHome(url: root)
+        try home.prepare()
+        let store = try SQLiteStore(path: home.databasePath)
+        let yaml = """
+            apiVersion: argoproj.io/v1alpha1
+            kind: Workflow
+            metadata: {name: recorded}
+            spec:
+              entrypoint: main
+              templates:
+              - name: main
+                dag:
+                  tasks:
+                  - {name: a, template: t}
+                  - {name: b, template: t}
+                  - {name: c, template: t, dependencies: [a, b]}
+              - name: t
+                container: {image: alpine, command: ["true"]}
+            """
+        guard case .workflow(let workflow) = try ManifestLoader.load(text: yaml, file: "wf.yaml")[0].manifest else {
+            Issue.record("not a workflow")
+            return
+        }
+        try store.submit(workflow, uid: "uid-recorded", createdAt: Date())
+        let executor = RecordingExecutor(store: store, uid: "uid-recorded")
+        let controller = Controller(
+            store: store, executor: executor, home: home, layout: SandboxLayout(home: root), scope: .all)
+        try await controller.run(exitWhenIdle: true)
+        let stored = try #require(try store.workflow(uid: "uid-recorded"))
+        #expect(stored.status.phase == .succeeded)
+        let podNames = Set(stored.status.nodes.values.compactMap(\.podName))
+        #expect(podNames.count == 3)
+        let recorded = executor.recorded.withLock { $0 }
+        #expect(recorded.map(\.pod).sorted() == podNames.sorted(), "each pod once")
+        for entry in recorded {
+            #expect(
+                entry.storedPhase == .succeeded, "\(entry.pod): the store held \(String(describing: entry.storedPhase))"
+            )
+        }
+    }
 }

@@ -140,16 +140,22 @@ struct ExecutorLifecycleTests {
         ScratchSpace.remove(running)
     }
 
-    @Test("a directly launched pod whose result a crash tore is collected again by the next executor")
-    func tornDirectResult() async throws {
+    @Test("a directly launched pod whose result was not stored is collected again by the next executor")
+    func directResultCollectedAgain() async throws {
         try requireSandboxTools()
         let (fixture, direct, watcher) = try SandboxFixture.directPods()
         defer { watcher.stop() }
         try direct.start(try pod("torn", argv: ["sh", "-c", "echo collected"]))
         var names = watcher.podNames.makeAsyncIterator()
         #expect(await names.next() == "torn")
-        // The controller died while writing result.json; a new one (nothing in memory) observes the pod.
+        guard case .finished = direct.observe(podName: "torn") else {
+            Issue.record("the pod should be finished")
+            return
+        }
+        // The controller died before storing the result, and a torn result file is there (a leftover sweep cut
+        // short); a new executor (nothing in memory) observes the pod.
         let files = PodFiles(fixture.layout.podDirectory("torn"))
+        try FileIO.makeDirectory(files.directory)
         try FileIO.write(Data(#"{"exitCode":0,"std"#.utf8), to: files.result)
         let restarted = fixture.directExecutor()
         guard case .finished(let result) = restarted.observe(podName: "torn") else {
@@ -159,12 +165,14 @@ struct ExecutorLifecycleTests {
         #expect(result.exitCode == 0)
         #expect(result.stdout == "collected\n" || result.stdout == "collected")
         restarted.finishHousekeeping()
-        #expect(PodJSON.readResult(files.result)?.exitCode == 0, "the result is whole again")
+        #expect(FileIO.exists(files.scratch), "kept until the controller has stored the result")
+        restarted.resultsRecorded(podNames: ["torn"])
+        restarted.finishHousekeeping()
         #expect(!FileIO.exists(files.scratch))
     }
 
-    @Test("a direct pod's result file is written off the controller's path, and nothing is lost before it is")
-    func deferredDirectResult() async throws {
+    @Test("a direct pod leaves no file on the disk but its logs, and its scratch stays until its result is stored")
+    func directResultKeptUntilStored() async throws {
         try requireSandboxTools()
         let (fixture, direct, watcher) = try SandboxFixture.directPods()
         defer { watcher.stop() }
@@ -178,15 +186,22 @@ struct ExecutorLifecycleTests {
             return
         }
         #expect(first.exitCode == 0 && first.stdout == "one")
-        // Asked again before or after the sweeper wrote the file: the same answer.
+        // Asked again before the controller stored it: the same answer.
         #expect(direct.observe(podName: "observed") == .finished(first))
-        direct.finishHousekeeping()
         let observed = PodFiles(fixture.layout.podDirectory("observed"))
-        #expect(PodJSON.readResult(observed.result) == first)
+        direct.finishHousekeeping()
+        #expect(FileIO.exists(observed.scratch), "what the result is collected from stays until it is stored")
+        direct.resultsRecorded(podNames: ["observed", "never-started"])
+        direct.finishHousekeeping()
         #expect(!FileIO.exists(observed.scratch))
-        // The controller died before it saw the other pod finish: the next one's start writes its result.
+        #expect(!FileIO.exists(observed.directory), "no pod directory, no result file on the disk")
+        #expect(FileIO.read(observed.stdoutLog) == Data("one\n".utf8), "the logs stay")
+        #expect(
+            ((try? FileManager.default.contentsOfDirectory(atPath: fixture.layout.podsDirectory.path)) ?? []).isEmpty)
+        // The controller died before it saw the other pod finish: the next one's start writes its result, so a
+        // controller that adopts the workflow later still finds it.
         let unobserved = PodFiles(fixture.layout.podDirectory("unobserved"))
-        #expect(!FileIO.exists(unobserved.result))
+        #expect(FileIO.exists(unobserved.scratch))
         let next = fixture.directExecutor()
         next.removeLeftoverScratch()
         let second = try #require(PodJSON.readResult(unobserved.result))
@@ -205,7 +220,7 @@ struct ExecutorLifecycleTests {
         let files = PodFiles(fixture.layout.podDirectory("sleeper"))
         #expect(FileIO.exists(files.directRequest))
         #expect(!FileIO.exists(files.request), "no request file on the disk for a direct pod")
-        #expect(FileIO.exists(files.directory), "the pod directory holds the logs")
+        #expect(!FileIO.exists(files.directory), "no pod directory either")
         // A new executor (the controller restarted) sees a running pod, and starting it again changes nothing.
         let restarted = fixture.directExecutor()
         #expect(restarted.observe(podName: "sleeper") == .running)
@@ -220,13 +235,14 @@ struct ExecutorLifecycleTests {
             return
         }
         #expect(result.exitCode == nil && result.error == PodRunner.terminatedMessage)
-        restarted.finishHousekeeping()
-        #expect(PodJSON.readResult(files.result) == result)
-        #expect(!FileIO.exists(files.scratch), "the request went with the scratch space once the result was written")
-        // Started again after it finished: nothing runs, the recorded result stands.
+        #expect(restarted.observe(podName: "sleeper") == .finished(result), "the same until the result is stored")
+        // Started again before the result is stored (the controller restarted once more): nothing runs.
         try restarted.start(request)
-        #expect(!FileIO.exists(files.scratch))
         #expect(restarted.observe(podName: "sleeper") == .finished(result))
+        restarted.resultsRecorded(podNames: ["sleeper"])
+        restarted.finishHousekeeping()
+        #expect(!FileIO.exists(files.scratch), "the request went with the scratch space once the result was stored")
+        #expect(!FileIO.exists(files.result))
     }
 
     @Test("invalid pod names are rejected")

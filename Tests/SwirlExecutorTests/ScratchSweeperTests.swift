@@ -89,16 +89,20 @@ struct ScratchSweeperTests {
         #expect(pods.allSatisfy { !FileIO.exists($0.scratch) })
     }
 
-    @Test func aCancelledEntryIsNotRemoved() throws {
+    @Test("a cancelled entry's scratch goes at once, and the new scratch made after it is not removed")
+    func aCancelledEntryIsRemovedAtOnce() throws {
         let root = try temporaryRoot()
         defer { try? FileManager.default.removeItem(at: root) }
-        let sweeper = ScratchSweeper()
+        let sweeper = ScratchSweeper(maxWait: .seconds(3600))
         // Many entries ahead keep the sweeper busy while the last one is cancelled.
         let ahead = try (0..<200).map { try scratch("pod-\($0)", in: root) }
         let restarted = try scratch("restarted", in: root)
         ahead.forEach { sweeper.enqueue($0) }
         sweeper.enqueue(restarted)
         sweeper.cancel(restarted)
+        // The old scratch must not be there when the pod starts again: it would be taken for the new pod's.
+        #expect(!FileIO.exists(restarted.scratch), "the finished pod's scratch went before the new start")
+        try FileIO.makeDirectory(restarted.scratch)
         sweeper.drain()
         #expect(ahead.allSatisfy { !FileIO.exists($0.scratch) })
         #expect(FileIO.exists(restarted.scratch), "a pod started again keeps its new scratch directory")

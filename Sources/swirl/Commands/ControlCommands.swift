@@ -123,8 +123,7 @@ struct RetryCommand: AsyncParsableCommand {
             let changed = status.nodes.values.filter { stored.status.nodes[$0.id] != $0 }
             // Pod names are deterministic: the re-run pods reuse them, so their old pod data must go first.
             for podName in deleted.compactMap({ stored.status.nodes[$0]?.podName }) {
-                try? FileManager.default.removeItem(at: context.layout.podDirectory(podName))
-                try? FileManager.default.removeItem(at: context.layout.doneDirectory.appendingPathComponent(podName))
+                context.layout.removePodFiles(podName)
             }
             try context.store.save(
                 StateBatch(

@@ -24,7 +24,7 @@ struct LogsCommand: AsyncParsableCommand {
             if let pod, pods.isEmpty, !follow { throw CLIError("pod '\(pod)' not found in workflow '\(name)'") }
             for node in pods {
                 guard let podName = node.podName else { continue }
-                let path = context.layout.stdoutLog(podName).path
+                let path = context.layout.existingStdoutLog(podName).path
                 guard let handle = FileHandle(forReadingAtPath: path) else { continue }
                 defer { try? handle.close() }
                 try handle.seek(toOffset: offsets[podName] ?? 0)
