@@ -19,7 +19,7 @@ public enum ConfigMapFiles {
                 continue
             }
             do {
-                let parser = try Parser(yaml: text)
+                let parser = try Parser.manifest(text)
                 while let document = try parser.nextRoot() {
                     guard document["kind"]?.string == "ConfigMap" else { continue }
                     guard let mapName = document["metadata"]?["name"]?.string else {

@@ -63,7 +63,7 @@ public enum ManifestLoader {
         let nodes: [Node]
         do {
             // Parser.nextRoot throws on bad YAML (compose_all would stop silently at the first error).
-            let parser = try Parser(yaml: text)
+            let parser = try Parser.manifest(text)
             var parsed: [Node] = []
             while let node = try parser.nextRoot() { parsed.append(node) }
             nodes = parsed

@@ -124,7 +124,7 @@ public enum Linter {
     static func parse(text: String, file: String) -> ([Node], Diagnostic?) {
         var documents: [Node] = []
         do {
-            let parser = try Parser(yaml: text)
+            let parser = try Parser.manifest(text)
             while let node = try parser.nextRoot() {
                 if node.isNull { continue }
                 documents.append(node)
