@@ -45,8 +45,6 @@ struct PodFiles: Sendable {
     /// Held with an exclusive `flock` for the supervisor's whole life.
     var supervisorLock: LocalPath { file("supervisor.lock") }
     var supervisorPID: LocalPath { file("supervisor.pid") }
-    /// Present when the pod was launched directly, without a supervisor (see `SandboxExecutor+Direct`).
-    var directLaunch: LocalPath { scratchFile("direct") }
     /// The supervisor's own diagnostics (and those of the sandbox script).
     var supervisorLog: LocalPath { scratchFile("supervisor.log") }
     /// Created by `kill(podName:)`; the supervisor watches for it.

@@ -39,9 +39,7 @@ extension SandboxExecutor {
             FileIO.remove(files.scratch)
             try ScratchSpace.create(files)
         }
-        // Marked before the request exists, so a crash in between never leaves a direct pod that `observe` would
-        // take for a supervised one still starting.
-        try FileIO.write(Data(), to: files.directLaunch)
+        // A request in the scratch space is what marks a direct pod (a supervised pod's is in its pod directory).
         guard try FileIO.createExclusively(PodJSON.encode(request), at: files.directRequest) else { return }
         do {
             try launchDirectly(request, files: files)
@@ -127,7 +125,7 @@ extension SandboxExecutor {
             else { continue }
             if PodJSON.readResult(files.result) != nil {
                 ScratchSpace.remove(files)
-            } else if FileIO.exists(files.directLaunch), FileIO.exists(layout.doneMarker(name)),
+            } else if FileIO.exists(layout.doneMarker(name)),
                 let request = readRequest(files)
             {
                 ScratchSweeper.writeResult(PodRunner(layout: layout, files: files).collectDirect(request), files: files)

@@ -145,9 +145,10 @@ public final class SandboxExecutor: Executor {
             return .finished(result)
         }
         // stat(2), not FileManager's attributes, which look the owner up in /etc/passwd and /etc/group.
-        guard let launched = FileIO.modificationDate(files.request) ?? FileIO.modificationDate(files.directRequest)
-        else { return .notStarted }
-        if FileIO.exists(files.directLaunch) { return observeDirect(podName: podName, files: files) }
+        guard let launched = FileIO.modificationDate(files.request) else {
+            // A directly launched pod's request is in its scratch space.
+            return FileIO.exists(files.directRequest) ? observeDirect(podName: podName, files: files) : .notStarted
+        }
         if FileLock.isHeld(files.supervisorLock) { return .running }
         // The supervisor may have finished between the two checks.
         if let result = PodJSON.readResult(files.result) { return .finished(result) }
@@ -164,7 +165,7 @@ public final class SandboxExecutor: Executor {
             return
         }
         try? FileIO.writeAtomically(Data(), to: files.terminateRequest)
-        if FileIO.exists(files.directLaunch) {
+        if FileIO.exists(files.directRequest) {
             killDirect(podName: podName, files: files)
             return
         }

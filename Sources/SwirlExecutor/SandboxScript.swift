@@ -247,6 +247,12 @@ struct ScriptWriter {
     /// `value` single-quoted for the POSIX shell (a quote inside becomes `'\''`).
     mutating func quoted(_ value: String) {
         bytes.append(UInt8(ascii: "'"))
+        defer { bytes.append(UInt8(ascii: "'")) }
+        // Most values hold no quote: copied whole (a script is a few kilobytes, rendered once per step).
+        if !value.utf8.contains(UInt8(ascii: "'")) {
+            bytes.append(contentsOf: value.utf8)
+            return
+        }
         for byte in value.utf8 {
             if byte == UInt8(ascii: "'") {
                 bytes.append(contentsOf: "'\\''".utf8)
@@ -254,6 +260,5 @@ struct ScriptWriter {
                 bytes.append(byte)
             }
         }
-        bytes.append(UInt8(ascii: "'"))
     }
 }

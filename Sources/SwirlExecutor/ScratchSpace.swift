@@ -85,8 +85,8 @@ enum ScratchSpace {
     static func remove(_ files: PodFiles, evenIfKept: Bool = false) {
         if keep && !evenIfKept { return }
         for file in [
-            files.directLaunch, files.supervisorLog, files.sandboxPGID, files.sandboxScript, files.statusExit,
-            files.statusStarted, files.statusError,
+            files.directRequest, files.supervisorLog, files.sandboxPGID, files.sandboxScript, files.statusExit,
+            files.statusStarted, files.statusError, files.scriptFile,
         ] {
             unlink(file.path)
         }
@@ -94,7 +94,7 @@ enum ScratchSpace {
         let work = layer.appendingPathComponent("work", isDirectory: true)
         for directory in [
             layer.appendingPathComponent("upper", isDirectory: true), work.appendingPathComponent("work"), work, layer,
-            files.merged, files.tmp, files.outputs, files.status,
+            files.merged, files.tmp, files.outputs, files.status, files.scriptDirectory,
         ] {
             rmdir(directory.path)
         }

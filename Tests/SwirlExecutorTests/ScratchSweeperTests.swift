@@ -32,7 +32,7 @@ struct ScratchSweeperTests {
                 try FileIO.makeDirectory(directory)
             }
             for file in [
-                files.directLaunch, files.supervisorLog, files.sandboxPGID, files.sandboxScript, files.statusExit,
+                files.directRequest, files.supervisorLog, files.sandboxPGID, files.sandboxScript, files.statusExit,
             ] {
                 try FileIO.write(Data("x".utf8), to: file)
             }
