@@ -80,10 +80,26 @@ struct ExecutorLifecycleTests {
         _ = try await fixture.run(request)
         let volume = fixture.layout.volumesDirectory.appendingPathComponent("uid-del")
         #expect(FileManager.default.fileExists(atPath: volume.path))
+        let logs = [fixture.layout.stdoutLog("to-delete").path, fixture.layout.stderrLog("to-delete").path]
+        #expect(logs.allSatisfy { FileManager.default.fileExists(atPath: $0) })
         fixture.executor.removeWorkflowData(workflowUID: "uid-del", podNames: ["to-delete"])
         #expect(!FileManager.default.fileExists(atPath: volume.path))
         #expect(!FileManager.default.fileExists(atPath: fixture.layout.podDirectory("to-delete").path))
+        #expect(!logs.contains { FileManager.default.fileExists(atPath: $0) }, "the logs go too")
         #expect(fixture.executor.observe(podName: "to-delete") == .notStarted)
+    }
+
+    @Test("a pod's logs are read from the logs directory, or from its pod directory when an older Swirl ran it")
+    func logsOfOlderPods() throws {
+        let fixture = try SandboxFixture()
+        let earlier = fixture.layout.podDirectory("older").appendingPathComponent("stdout.log")
+        try FileIO.makeDirectory(LocalPath(fixture.layout.podDirectory("older")))
+        try FileIO.write(Data("old\n".utf8), to: LocalPath(earlier))
+        #expect(fixture.layout.existingStdoutLog("older") == earlier)
+        try FileIO.makeDirectory(LocalPath(fixture.layout.logsDirectory))
+        try FileIO.write(Data("new\n".utf8), to: LocalPath(fixture.layout.stdoutLog("older")))
+        #expect(fixture.layout.existingStdoutLog("older") == fixture.layout.stdoutLog("older"), "the new place wins")
+        #expect(fixture.layout.existingStdoutLog("never-ran") == fixture.layout.stdoutLog("never-ran"))
     }
 
     @Test("the completion watcher yields existing markers, then new ones as they appear")
