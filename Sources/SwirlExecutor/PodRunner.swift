@@ -230,16 +230,15 @@ struct PodRunner {
         return (exited.status(), stop)
     }
 
-    /// Builds the result from what the script left in `status/` and the logs.
-    /// The result of a directly launched pod whose script has finished (its done marker exists): times from the
-    /// files the script left (`status/started`, `status/exit`), then the layer is removed.
-    /// The result of a directly launched pod from the files its script left; the caller removes the scratch space.
+    /// The result of a directly launched pod whose script has finished (its done marker exists), from the files the
+    /// script left in its scratch space (`status/started`, `status/exit` or `status/error`, output copies) and its
+    /// logs; the scratch space stays for the caller to remove. A killed pod's `status/error` says it was terminated
+    /// (see `SandboxExecutor.killDirect`).
     func collectDirect(_ request: PodRequest) -> PodResult {
         let started =
             FileIO.modificationDate(files.statusStarted) ?? FileIO.modificationDate(files.directRequest)
             ?? FileIO.modificationDate(files.request) ?? Date()
         var result = collect(request, status: nil, stop: nil, startedAt: started)
-        if result.exitCode == nil && FileIO.exists(files.terminateRequest) { result.error = Self.terminatedMessage }
         result.finishedAt =
             FileIO.modificationDate(files.statusExit) ?? FileIO.modificationDate(files.statusError) ?? Date()
         return result

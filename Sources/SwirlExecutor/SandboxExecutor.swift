@@ -164,11 +164,11 @@ public final class SandboxExecutor: Executor {
         else {
             return
         }
-        try? FileIO.writeAtomically(Data(), to: files.terminateRequest)
         if FileIO.exists(files.directRequest) {
             killDirect(podName: podName, files: files)
             return
         }
+        try? FileIO.writeAtomically(Data(), to: files.terminateRequest)
         if !FileLock.isHeld(files.supervisorLock) {
             // No supervisor to act on the request: reach the sandbox directly.
             if let pgid = directPID(files) { StepProcesses.killGroup(pgid) }

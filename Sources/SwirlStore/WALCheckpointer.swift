@@ -2,6 +2,10 @@ import Foundation
 import GRDBSQLite
 import Synchronization
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// Copies the WAL back into the database file on a thread of its own, so that no commit waits for it.
 ///
 /// SQLite's automatic checkpoint runs inside the commit that crosses its threshold, on the committing thread: with
@@ -94,7 +98,14 @@ final class WALCheckpointer: Sendable {
 
     private func startThread() {
         let thread = Thread { [self] in
-            // Named from inside, in 15 bytes at most (see SwirlExecutor's `Thread.nameCurrent`).
+            // Named from inside, in 15 bytes at most, through /proc (see SwirlExecutor's `Thread.nameCurrent`).
+            #if canImport(Glibc)
+                let comm = open("/proc/thread-self/comm", O_WRONLY | O_CLOEXEC)
+                if comm >= 0 {
+                    _ = write(comm, "swirl-wal-ckpt", 14)
+                    close(comm)
+                }
+            #endif
             Thread.current.name = "swirl-wal-ckpt"
             var connection: OpaquePointer?
             if sqlite3_open_v2(path, &connection, SQLITE_OPEN_READWRITE, nil) != SQLITE_OK {
