@@ -9,6 +9,34 @@ import Testing
 
 @testable import SwirlController
 
+/// A fresh home and its store for a controller test, removed when the test ends.
+final class ControllerFixture {
+    let root = FileManager.default.temporaryDirectory.appendingPathComponent("swirl-ctl-\(UUID().uuidString)")
+    let home: SwirlHome
+    let store: SQLiteStore
+
+    init() throws {
+        home = SwirlHome(url: root)
+        try home.prepare()
+        store = try SQLiteStore(path: home.databasePath)
+    }
+
+    deinit { try? FileManager.default.removeItem(at: root) }
+
+    /// Stores the workflow in `yaml` under `uid`, as `swirl submit` does.
+    func submit(_ yaml: String, uid: String) throws {
+        guard case .workflow(let workflow) = try ManifestLoader.load(text: yaml, file: "wf.yaml")[0].manifest else {
+            throw CocoaError(.fileReadCorruptFile)
+        }
+        try store.submit(workflow, uid: uid, createdAt: Date())
+    }
+
+    /// A background-style controller (every workflow of the home) over `executor`.
+    func controller(_ executor: any Executor) -> Controller {
+        Controller(store: store, executor: executor, home: home, layout: SandboxLayout(home: root), scope: .all)
+    }
+}
+
 @Suite("Controller loop", .timeLimit(.minutes(1)))
 struct ControllerTests {
     @Test("a mailbox hands every input posted from many threads to the loop, in order per thread")
@@ -36,11 +64,8 @@ struct ControllerTests {
 
     @Test("more workflows than one adoption round takes all run to the end")
     func adoptionInRounds() async throws {
-        let root = FileManager.default.temporaryDirectory.appendingPathComponent("swirl-ctl-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: root) }
-        let home = SwirlHome(url: root)
-        try home.prepare()
-        let store = try SQLiteStore(path: home.databasePath)
+        let fixture = try ControllerFixture()
+        let store = fixture.store
         let count = Controller.adoptionsPerRound * 3 + 5
         for index in 0..<count {
             let yaml = """
@@ -59,16 +84,9 @@ struct ControllerTests {
                   - name: t
                     container: {image: alpine, command: ["true"]}
                 """
-            guard case .workflow(let workflow) = try ManifestLoader.load(text: yaml, file: "wf.yaml")[0].manifest else {
-                Issue.record("not a workflow")
-                return
-            }
-            try store.submit(workflow, uid: "uid-\(index)", createdAt: Date())
+            try fixture.submit(yaml, uid: "uid-\(index)")
         }
-        let layout = SandboxLayout(home: root)
-        let controller = Controller(
-            store: store, executor: NoopExecutor(), home: home, layout: layout, scope: .all)
-        try await controller.run(exitWhenIdle: true)
+        try await fixture.controller(NoopExecutor()).run(exitWhenIdle: true)
         let workflows = try store.listWorkflows()
         #expect(workflows.count == count)
         #expect(workflows.allSatisfy { $0.status.phase == .succeeded }, "\(workflows.map(\.status.phase))")
@@ -107,11 +125,8 @@ struct ControllerTests {
 
     @Test("the executor hears that a pod's result is stored once per pod, after the commit that stores it")
     func resultsRecordedAfterTheCommit() async throws {
-        let root = FileManager.default.temporaryDirectory.appendingPathComponent("swirl-ctl-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: root) }
-        let home = SwirlHome(url: root)
-        try home.prepare()
-        let store = try SQLiteStore(path: home.databasePath)
+        let fixture = try ControllerFixture()
+        let store = fixture.store
         let yaml = """
             apiVersion: argoproj.io/v1alpha1
             kind: Workflow
@@ -128,15 +143,9 @@ struct ControllerTests {
               - name: t
                 container: {image: alpine, command: ["true"]}
             """
-        guard case .workflow(let workflow) = try ManifestLoader.load(text: yaml, file: "wf.yaml")[0].manifest else {
-            Issue.record("not a workflow")
-            return
-        }
-        try store.submit(workflow, uid: "uid-recorded", createdAt: Date())
+        try fixture.submit(yaml, uid: "uid-recorded")
         let executor = RecordingExecutor(store: store, uid: "uid-recorded")
-        let controller = Controller(
-            store: store, executor: executor, home: home, layout: SandboxLayout(home: root), scope: .all)
-        try await controller.run(exitWhenIdle: true)
+        try await fixture.controller(executor).run(exitWhenIdle: true)
         let stored = try #require(try store.workflow(uid: "uid-recorded"))
         #expect(stored.status.phase == .succeeded)
         let podNames = Set(stored.status.nodes.values.compactMap(\.podName))
