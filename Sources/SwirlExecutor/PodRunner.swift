@@ -230,16 +230,6 @@ struct PodRunner {
         return (exited.status(), stop)
     }
 
-    /// The last lines of the sandbox's own diagnostics (`unshare`'s, the script's), as ": line; line (see FILE)",
-    /// empty when there are none.
-    static func sandboxLogTail(_ files: PodFiles) -> String {
-        let log =
-            (try? FileIO.readPrefix(of: files.supervisorLog, limit: 64 * 1024))
-            .map { String(decoding: $0, as: UTF8.self) } ?? ""
-        let detail = log.split(separator: "\n").suffix(3).joined(separator: "; ")
-        return detail.isEmpty ? "" : ": \(detail) (see \(files.supervisorLog.path))"
-    }
-
     /// The result of a directly launched pod whose script has finished (its done marker exists), from the files the
     /// script left in its scratch space (`status/started`, `status/exit` or `status/error`, output copies) and its
     /// logs; the scratch space stays for the caller to remove. A killed pod's `status/error` says it was terminated
@@ -281,7 +271,13 @@ struct PodRunner {
         } else {
             let how =
                 status.map { $0.exitCode.map { "exit status \($0)" } ?? "signal \($0.signal ?? 0)" } ?? "unknown status"
-            result.error = "the sandbox ended (\(how)) before the step ran" + Self.sandboxLogTail(files)
+            let log =
+                (try? FileIO.readPrefix(of: files.supervisorLog, limit: 64 * 1024))
+                .map { String(decoding: $0, as: UTF8.self) } ?? ""
+            let detail = log.split(separator: "\n").suffix(3).joined(separator: "; ")
+            result.error =
+                "the sandbox ended (\(how)) before the step ran"
+                + (detail.isEmpty ? "" : ": \(detail)") + " (see \(files.supervisorLog.path))"
             return result
         }
         for (index, name) in request.outputParameterPaths.keys.sorted().enumerated() {

@@ -91,7 +91,7 @@ extension SandboxExecutor {
             {
                 return .running
             }
-            return .lost("the sandbox never started its script" + PodRunner.sandboxLogTail(files))
+            return .lost("the sandbox of a directly launched pod has no pid")
         }
         if Glibc.kill(pid, 0) == 0 || errno == EPERM { return .running }
         return .lost("the sandbox exited without a result")

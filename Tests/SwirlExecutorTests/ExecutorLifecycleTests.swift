@@ -89,28 +89,6 @@ struct ExecutorLifecycleTests {
         #expect(fixture.executor.observe(podName: "to-delete") == .notStarted)
     }
 
-    @Test("a direct pod whose script never started is running for a moment, then lost with the sandbox's own words")
-    func directPodThatNeverStarted() throws {
-        let fixture = try SandboxFixture()
-        let files = PodFiles(fixture.layout.podDirectory("stillborn"))
-        // What a start leaves when `unshare` cannot make the namespace: the request, the sandbox's diagnostics, no
-        // pid recorded by the script, no done marker.
-        try ScratchSpace.create(files, fresh: true)
-        try FileIO.write(PodJSON.encode(try pod("stillborn", argv: ["true"])), to: files.directRequest)
-        try FileIO.write(Data("unshare: unshare failed: Operation not permitted\n".utf8), to: files.supervisorLog)
-        defer { ScratchSpace.remove(files, evenIfKept: true) }
-        let restarted = fixture.directExecutor()
-        #expect(restarted.observe(podName: "stillborn") == .running, "launched moments ago")
-        var past = [timespec(tv_sec: Int(Date().timeIntervalSince1970) - 60, tv_nsec: 0)]
-        past.append(past[0])
-        utimensat(AT_FDCWD, files.directRequest.path, past, 0)
-        guard case .lost(let reason) = restarted.observe(podName: "stillborn") else {
-            Issue.record("a sandbox that never started its script is lost")
-            return
-        }
-        #expect(reason.contains("never started") && reason.contains("Operation not permitted"), "\(reason)")
-    }
-
     @Test("a pod's logs are read from the logs directory, or from its pod directory when an older Swirl ran it")
     func logsOfOlderPods() throws {
         let fixture = try SandboxFixture()
