@@ -66,7 +66,7 @@ extension SandboxExecutor {
                 command,
                 environment: ["PATH": runner.hostPath ?? SandboxEnvironment.basePath, "SWIRL_HOME": layout.homePath],
                 stdout: .append(files.supervisorLog), stderr: .append(files.supervisorLog), grouping: .newSession)
-            // The script records this pid itself (`status/started`), for a controller that starts after this one.
+            try? FileIO.write(Array("\(pid)\n".utf8), to: files.sandboxPGID)
             directChildren.withLock { $0.insert(pid) }
             directPods.withLock { $0[request.podName] = DirectPod(request: request, pid: pid) }
         }
@@ -85,12 +85,6 @@ extension SandboxExecutor {
             return .finished(result)
         }
         guard let pid = known?.pid ?? directPID(files) else {
-            // The script records its pid first thing; a sandbox launched moments ago may not have got that far.
-            if let launched = FileIO.modificationDate(files.directRequest),
-                Date().timeIntervalSince(launched) < Self.startupGrace
-            {
-                return .running
-            }
             return .lost("the sandbox of a directly launched pod has no pid")
         }
         if Glibc.kill(pid, 0) == 0 || errno == EPERM { return .running }
@@ -147,26 +141,20 @@ extension SandboxExecutor {
     public func finishHousekeeping() { sweeper.drain() }
 
     /// Stops a directly launched step at once (its whole session), then finishes the pod as terminated.
-    ///
-    /// The error is written before the pid is read: the script records its pid, then gives up if that error is
-    /// there, so a sandbox starting right now either sees the error or is seen and killed.
     func killDirect(podName: String, files: PodFiles) {
+        if let pid = directPID(files) {
+            StepProcesses.killGroup(pid)
+            reapDirectChild(files)
+        }
         if !FileIO.exists(files.statusExit) {
             try? FileIO.makeDirectory(files.status)
             try? FileIO.writeAtomically(Data("\(PodRunner.terminatedMessage)\n".utf8), to: files.statusError)
         }
-        let known = directPods.withLock { $0[podName]?.pid }
-        if let pid = known ?? directPID(files) {
-            StepProcesses.killGroup(pid)
-            reapDirectChild(files, pid: pid)
-        }
         try? FileIO.writeAtomically(Data(), to: layout.doneMarker(podName))
     }
 
-    /// The sandbox's pid (its session and process group too): a direct pod's script records it in
-    /// `status/started`; a supervisor records its sandbox's in `sandbox.pgid`.
     func directPID(_ files: PodFiles) -> pid_t? {
-        (FileIO.readTrimmed(files.statusStarted) ?? FileIO.readTrimmed(files.sandboxPGID)).flatMap { pid_t($0) }
+        FileIO.readTrimmed(files.sandboxPGID).flatMap { pid_t($0) }
     }
 
     /// Reaps the sandbox process when this process started it (after a restart, init reaps it instead). Never

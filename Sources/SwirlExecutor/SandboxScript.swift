@@ -172,11 +172,7 @@ struct SandboxScript {
             out.raw("; ")
         }
         out.raw("exit \(Self.setupFailureStatus); }\n")
-        if doneMarker != nil {
-            // Direct launch: the script's pid (its session's, as unshare execs the shell) for a controller that
-            // starts later; then stop if the pod was killed before that (see `SandboxExecutor.killDirect`).
-            out.raw("echo $$ > \"$STATUS/started\"\n[ -e \"$STATUS/error\" ] && exit \(Self.setupFailureStatus)\n")
-        }
+        if doneMarker != nil { out.raw(": > \"$STATUS/started\"\n") }
         out.raw("if ! err=$(")
         overlayMount()
         out.raw(

@@ -240,16 +240,9 @@ struct ExecutorLifecycleTests {
         // A new executor (the controller restarted) sees a running pod, and starting it again changes nothing.
         let restarted = fixture.directExecutor()
         #expect(restarted.observe(podName: "sleeper") == .running)
-        // The script records its pid first thing: wait for it (the sandbox was launched moments ago).
-        var recorded: String?
-        for _ in 0..<500 where recorded == nil {
-            recorded = FileIO.readTrimmed(files.statusStarted)
-            if recorded == nil { try await Task.sleep(for: .milliseconds(10)) }
-        }
-        let sandbox = try #require(recorded)
-        #expect(!FileIO.exists(files.sandboxPGID), "the controller writes no pid file for a direct pod")
+        let sandbox = try #require(FileIO.readTrimmed(files.sandboxPGID))
         try restarted.start(request)
-        #expect(FileIO.readTrimmed(files.statusStarted) == sandbox, "the running pod was not started again")
+        #expect(FileIO.readTrimmed(files.sandboxPGID) == sandbox, "the running pod was not started again")
         restarted.kill(podName: "sleeper")
         var names = watcher.podNames.makeAsyncIterator()
         #expect(await names.next() == "sleeper")
